@@ -30,12 +30,21 @@ struct range_entry {
 	const char *name;
 };
 
+/* One published snapshot: a sorted entry array and its length, replaced together. */
+struct range_view {
+	struct range_entry *entries;
+	unsigned count;
+};
+
+/* Private fields: use the functions below. A lookup loads `active` once and searches that view,
+ * so it always sees a count that matches its array. Updates are serialised by the caller (one
+ * writer at a time); the array a lookup searched is rebuilt by the second update after it, so a
+ * returned entry stays valid until then (minihv looks up and updates on the same CPU). */
 struct range_table {
-	struct range_entry *volatile active; /* what lookups search */
-	struct range_entry *spare;           /* where the next update is built */
-	volatile unsigned count;
+	const struct range_view *volatile active; /* what lookups search */
+	struct range_view view[2];                /* the inactive one is where updates are built */
 	unsigned capacity;
-	const char *name;                    /* "pio" or "mmio", for messages */
+	const char *name;                         /* "pio" or "mmio", for messages */
 };
 
 enum range_error {
@@ -55,6 +64,9 @@ int range_unregister(struct range_table *t, uint64_t base);
 /* Moves a range to a new base in one published update (used when a BAR moves). */
 int range_move(struct range_table *t, uint64_t old_base, uint64_t new_base);
 const char *range_strerror(int err);
+
+/* The published entries in ascending base order (for listings); *count receives their number. */
+const struct range_entry *range_entries(const struct range_table *t, unsigned *count);
 
 /* The entry containing addr, or NULL. */
 const struct range_entry *range_lookup(const struct range_table *t, uint64_t addr);

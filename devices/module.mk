@@ -1,0 +1,11 @@
+# Flat range dispatch (PIO and MMIO): pure C, linked into the hypervisor and the host tests.
+HV_SRCS += devices/range.c
+HOST_TESTS += $(HOST_BUILD)/test_range
+HOST_TOOLS += $(HOST_BUILD)/bench_dispatch
+BENCH_SCRIPTS += tools/bench-dispatch.sh
+
+$(HOST_BUILD)/test_range: $(HOST_BUILD)/obj/tests/devices/test_range.o $(HOST_BUILD)/obj/devices/range.o
+	$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+
+$(HOST_BUILD)/bench_dispatch: $(HOST_BUILD)/obj/tests/devices/bench_dispatch.o $(HOST_BUILD)/obj/devices/range.o
+	$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
