@@ -27,7 +27,7 @@ HV_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie -fno-sta
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -mno-red-zone -mgeneral-regs-only \
 	-mcmodel=kernel -fno-common -I. -MMD -MP -DMINIHV_HYPERVISOR=1
 HV_ASFLAGS := -I. -MMD -MP -D__ASSEMBLY__
-HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -T linker.ld --no-warn-rwx-segments
+HV_LDFLAGS := -nostdlib -static -z noexecstack -z max-page-size=0x1000 -T linker.ld --no-warn-rwx-segments
 
 HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -I. -MMD -MP
 HOST_LDLIBS :=
@@ -39,7 +39,7 @@ BENCH_SCRIPTS :=
 FUZZ_SCRIPTS :=
 TEST_SCRIPTS :=
 
-include $(sort $(wildcard */module.mk))
+include $(sort $(wildcard */*.mk))
 
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(filter %.c,$(HV_SRCS))) \
            $(patsubst %.S,$(BUILD)/hv/%.o,$(filter %.S,$(HV_SRCS)))

@@ -58,7 +58,7 @@ static inline void xsetbv(uint32_t idx, uint64_t v)
 }
 
 static inline void cpu_relax(void) { __asm__ volatile("pause"); }
-static inline void cpu_halt_forever(void) { for (;;) __asm__ volatile("cli; hlt"); }
+__attribute__((noreturn)) static inline void cpu_halt_forever(void) { for (;;) __asm__ volatile("cli; hlt"); }
 
 #define CR0_PE (1ull << 0)
 #define CR0_MP (1ull << 1)

@@ -36,9 +36,10 @@ _start:
 	cli
 	cld
 	mov %eax, %ebp                          /* magic, kept until the call to boot_main */
+	mov %ebx, boot_info_pa                  /* CPUID below clobbers EBX */
 	mov $boot_stack_top, %esp
 
-	/* Zero .bss (not every loader does); EBX (info) and EBP survive. */
+	/* Zero .bss (not every loader does); EBP survives. */
 	mov $hv_bss_start, %edi
 	mov $hv_bss_end, %ecx
 	sub %edi, %ecx
@@ -100,7 +101,6 @@ no_long_mode:
 3:	lodsb
 	test %al, %al
 	jz 4f
-	mov %al, %bl
 	mov $0x3f8, %dx                         /* COM1 transmit (works uninitialised in emulators) */
 	out %al, %dx
 	mov $0xe9, %dx
@@ -121,11 +121,16 @@ long_mode_entry:
 	mov %ax, %gs
 	mov $boot_stack_top, %rsp
 	mov %ebp, %edi                          /* boot_main(magic, info) */
-	mov %ebx, %esi
+	mov boot_info_pa, %esi
 	call boot_main
 5:	cli
 	hlt
 	jmp 5b
+
+	.section .data
+	.align 4
+boot_info_pa:
+	.long 0
 
 	.section .rodata
 no_long_mode_msg:

@@ -1,0 +1,100 @@
+/* Builds the guest's EPT from the memory map and the hypervisor's hidden ranges. */
+#include "ept/guest_memory.h"
+#include "mm/heap.h"
+#include "vmx/vmx_caps.h"
+#include "boot/console.h"
+#include "lib/string.h"
+
+struct guest_memory guest_mem;
+
+#define GIB (1ull << 30)
+#define PAGE_DOWN(x) ((x) & ~0xfffull)
+#define PAGE_UP(x) PAGE_DOWN((x) + 0xfff)
+
+static void *ept_alloc(void *ctx, uint64_t *pa)
+{
+	void *p = heap_alloc_pages(1);
+	*pa = virt_to_phys(p);
+	return p;
+}
+
+static void *ept_ptr(void *ctx, uint64_t pa) { return phys_to_virt(pa); }
+
+void guest_memory_hide(uint64_t base, uint64_t len, const char *what)
+{
+	if (guest_mem.n_hidden == HIDDEN_MAX || !len)
+		panic("too many hidden ranges");
+	guest_mem.hidden[guest_mem.n_hidden++] = (struct hidden_range){ PAGE_DOWN(base), PAGE_UP(base + len), what };
+}
+
+bool guest_memory_is_hidden(uint64_t gpa)
+{
+	for (unsigned i = 0; i < guest_mem.n_hidden; i++)
+		if (gpa >= guest_mem.hidden[i].base && gpa < guest_mem.hidden[i].end)
+			return true;
+	return false;
+}
+
+static bool is_ram_type(uint32_t type) { return type == MMAP_RAM || type == MMAP_ACPI || type == MMAP_NVS; }
+
+void *guest_memory_ram_ptr(uint64_t gpa, uint64_t len)
+{
+	const struct boot_info *bi = guest_mem.boot;
+	if (gpa + len < gpa)
+		return 0;
+	for (unsigned i = 0; i < guest_mem.n_hidden; i++)
+		if (gpa < guest_mem.hidden[i].end && gpa + len > guest_mem.hidden[i].base)
+			return 0;
+	for (unsigned i = 0; i < bi->n_mmap; i++) {
+		const struct mmap_entry *m = &bi->mmap[i];
+		if (m->type == MMAP_RAM && gpa >= m->base && gpa + len <= m->base + m->len)
+			return phys_to_virt(gpa);
+	}
+	return 0;
+}
+
+int guest_memory_build(const struct boot_info *bi)
+{
+	struct guest_memory *g = &guest_mem;
+	g->boot = bi;
+	uint64_t top = 4 * GIB;
+	for (unsigned i = 0; i < bi->n_mmap; i++)
+		if (bi->mmap[i].base + bi->mmap[i].len > top)
+			top = bi->mmap[i].base + bi->mmap[i].len;
+	g->top = (top + GIB - 1) & ~(GIB - 1);
+
+	uint8_t *ones = heap_alloc_pages(1), *sink = heap_alloc_pages(1);
+	memset(ones, 0xff, 4096);
+	memset(sink, 0xff, 4096);
+	g->ones_page_pa = virt_to_phys(ones);
+	g->sink_page_pa = virt_to_phys(sink);
+
+	struct ept_ops ops = { ept_alloc, ept_ptr, 0 };
+	int r = ept_init(&g->ept, &ops, vmx_has_ept_2m(), vmx_has_ept_1g());
+	/* Everything uncached first, then RAM write-back, then the hidden ranges on top. */
+	r = r ?: ept_map(&g->ept, 0, 0, g->top, EPT_RWX | EPT_MEMTYPE(EPT_MT_UC));
+	for (unsigned i = 0; i < bi->n_mmap && !r; i++) {
+		const struct mmap_entry *m = &bi->mmap[i];
+		uint64_t b = PAGE_UP(m->base), e = PAGE_DOWN(m->base + m->len);
+		if (is_ram_type(m->type) && e > b)
+			r = ept_map(&g->ept, b, b, e - b, EPT_RWX | EPT_MEMTYPE(EPT_MT_WB));
+	}
+	for (unsigned i = 0; i < g->n_hidden && !r; i++)
+		r = ept_map_alias(&g->ept, g->hidden[i].base, g->ones_page_pa, g->hidden[i].end - g->hidden[i].base,
+				  EPT_R | EPT_X | EPT_MEMTYPE(EPT_MT_WB));
+	if (r) {
+		log_printf("hv: building the EPT failed (%d)\n", r);
+		return -1;
+	}
+	return 0;
+}
+
+void guest_memory_print(void)
+{
+	log_printf("hv: EPT: identity map of 0-0x%lx (%u table pages, %s pages), hidden from the guest:\n",
+		   guest_mem.top, guest_mem.ept.tables,
+		   guest_mem.ept.max_leaf_level == 3 ? "1G/2M/4K" : guest_mem.ept.max_leaf_level == 2 ? "2M/4K" : "4K");
+	for (unsigned i = 0; i < guest_mem.n_hidden; i++)
+		log_printf("  %016lx-%016lx %s\n", guest_mem.hidden[i].base, guest_mem.hidden[i].end - 1,
+			   guest_mem.hidden[i].what);
+}

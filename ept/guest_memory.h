@@ -1,0 +1,47 @@
+/*
+ * The guest's view of physical memory: an identity map of the machine (guest-physical = host-
+ * physical, so passed-through devices can DMA to guest buffers) minus the hypervisor's own memory.
+ *
+ *   RAM in the memory map              mapped RWX, write-back
+ *   holes, reserved, device memory     mapped RWX, uncached (passed-through MMIO works, no exits)
+ *   hypervisor memory ("hidden")       every page mapped read+execute to one page of 0xFF bytes:
+ *                                      reads return all ones, code there is an invalid opcode, and
+ *                                      a write exits (EPT violation) and is dropped
+ *   emulated MMIO                      misconfiguration entries: every access exits
+ *   above the map                      not present: EPT violation, treated like hidden memory
+ */
+#ifndef EPT_GUEST_MEMORY_H
+#define EPT_GUEST_MEMORY_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "ept/ept.h"
+#include "boot/bootinfo.h"
+
+#define HIDDEN_MAX 24
+
+struct hidden_range {
+	uint64_t base, end;
+	const char *what;
+};
+
+struct guest_memory {
+	struct ept ept;
+	uint64_t top;             /* end of the identity map */
+	struct hidden_range hidden[HIDDEN_MAX];
+	unsigned n_hidden;
+	uint64_t ones_page_pa;    /* 4 KiB of 0xFF */
+	uint64_t sink_page_pa;    /* where a dropped write lands during its single step */
+	const struct boot_info *boot;
+};
+
+extern struct guest_memory guest_mem;
+
+/* Records hypervisor memory (page-rounded outward) before guest_memory_build(). */
+void guest_memory_hide(uint64_t base, uint64_t len, const char *what);
+/* Builds the EPT; 0 or -1 (logged). */
+int guest_memory_build(const struct boot_info *bi);
+bool guest_memory_is_hidden(uint64_t gpa);
+/* A host pointer to [gpa, gpa+len) if all of it is guest RAM (never hidden memory), else NULL. */
+void *guest_memory_ram_ptr(uint64_t gpa, uint64_t len);
+void guest_memory_print(void);
+#endif

@@ -1,0 +1,11 @@
+/* Loads the built-in self-test guest into guest RAM and describes its starting state. */
+#ifndef GUEST_LOADER_H
+#define GUEST_LOADER_H
+#include "vmx/vmcs_setup.h"
+#include "boot/bootinfo.h"
+
+#define SELFTEST_LOAD_ADDR 0x800000ull /* must match guest/selftest/guest.ld */
+
+/* 0 or -1 (logged). `args` is passed to the guest in its guest_info. */
+int guest_load_selftest(const struct boot_info *bi, const char *args, struct guest_start_state *out);
+#endif

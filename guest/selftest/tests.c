@@ -1,0 +1,209 @@
+/* The self-test: each exit kind the hypervisor handles, checked from inside the guest. */
+#include "guest/selftest/gsupport.h"
+#include "devices/io_spaces.h"
+#include "vmx/vmcs_fields.h"
+#include "lib/string.h"
+
+static inline void cpuid4(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+static inline void outl(uint16_t p, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(p)); }
+static inline void outb(uint16_t p, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(p)); }
+static inline uint32_t inl(uint16_t p) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint16_t inw(uint16_t p) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint8_t inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+
+static int rdmsr_probe(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+	int vec = PROBE("rdmsr", : "=a"(lo), "=d"(hi) : "c"(msr) : "r11", "memory");
+	*val = ((uint64_t)hi << 32) | lo;
+	return vec;
+}
+
+static void test_cpuid(void)
+{
+	uint32_t r[4];
+	uint64_t before = exit_count(EXIT_CPUID);
+	cpuid4(1, 0, r);
+	GCHECK((r[2] >> 31) & 1, "cpuid leaf 1 hypervisor bit set");
+	GCHECK(!((r[2] >> 5) & 1), "cpuid leaf 1 VMX bit hidden");
+	cpuid4(0x40000000, 0, r);
+	char sig[13];
+	memcpy(sig, &r[1], 4);
+	memcpy(sig + 4, &r[2], 4);
+	memcpy(sig + 8, &r[3], 4);
+	sig[12] = 0;
+	GCHECK(!strcmp(sig, HV_CPUID_SIGNATURE) && r[0] >= 0x40000001, "cpuid leaf 0x40000000 signature \"%s\"", sig);
+	cpuid4(0x40000001, 0, r);
+	GCHECK(r[0] == HV_ABI_VERSION, "cpuid leaf 0x40000001 ABI version 0x%x", r[0]);
+	GCHECK(exit_count(EXIT_CPUID) == before + 3, "cpuid exits counted");
+}
+
+static void test_hypercalls(void)
+{
+	GCHECK(hypercall(HC_VERSION, 0, 0) == HV_ABI_VERSION, "hypercall version");
+	GCHECK(hypercall(HC_NOP, 0, 0) == 0, "hypercall nop");
+	GCHECK(hypercall(0x1234, 0, 0) == HC_ENOSYS, "hypercall unknown function -> ENOSYS");
+	uint64_t a = exit_count(EXIT_VMCALL), b = exit_count(EXIT_VMCALL);
+	GCHECK(b == a + 1, "hypercall exit counter counts itself (%lu -> %lu)", a, b);
+	GCHECK(hypercall(HC_EXIT_COUNT, 9999, 0) == HC_EINVAL, "hypercall exit count bad reason -> EINVAL");
+}
+
+static void test_pio(void)
+{
+	uint64_t before = exit_count(EXIT_IO);
+	outl(TESTPORT_BASE, 0xdeadbeef);
+	GCHECK(inl(TESTPORT_BASE) == 0xdeadbeef, "pio 32-bit write/read");
+	outb(TESTPORT_BASE + 1, 0x12);
+	uint32_t merged = inl(TESTPORT_BASE);
+	GCHECK(merged == 0xdead12ef, "pio byte write merges little-endian (0x%x)", merged);
+	GCHECK(inw(TESTPORT_BASE + 2) == 0xdead, "pio 16-bit read of the upper half");
+	GCHECK(inb(TESTPORT_BASE + 4) == (TESTPORT_ID & 0xff) && inl(TESTPORT_BASE + 4) == TESTPORT_ID, "pio id register");
+	uint64_t rax = 0x1111111111111111ull;
+	__asm__ volatile("inb %1, %%al" : "+a"(rax) : "Nd"((uint16_t)TESTPORT_BASE));
+	GCHECK(rax == 0x11111111111111efull, "pio IN AL keeps the rest of RAX");
+	rax = 0x1111111111111111ull;
+	__asm__ volatile("inl %1, %%eax" : "+a"(rax) : "Nd"((uint16_t)TESTPORT_BASE));
+	GCHECK(rax == 0xdead12efull, "pio IN EAX zero-extends into RAX");
+	GCHECK(exit_count(EXIT_IO) == before + 9, "pio exits counted (%lu)", exit_count(EXIT_IO) - before);
+}
+
+static uint8_t ram_buffer[65536];
+
+static void test_ram(const struct guest_info *info)
+{
+	for (unsigned i = 0; i < sizeof ram_buffer; i++)
+		ram_buffer[i] = (uint8_t)(i * 7 + 3);
+	int ok = 1;
+	for (unsigned i = 0; i < sizeof ram_buffer; i++)
+		ok &= ram_buffer[i] == (uint8_t)(i * 7 + 3);
+	GCHECK(ok, "ram read/write 64 KiB in the guest image");
+	/* The last page of the highest RAM range: far from the image, next to hypervisor memory. */
+	const struct guest_range *r = &info->ram[info->n_ram - 1];
+	volatile uint64_t *p = (volatile uint64_t *)(r->base + r->len - 4096);
+	for (int i = 0; i < 512; i++)
+		p[i] = 0x0123456789abcdefull ^ (uint64_t)i;
+	ok = 1;
+	for (int i = 0; i < 512; i++)
+		ok &= p[i] == (0x0123456789abcdefull ^ (uint64_t)i);
+	GCHECK(ok && info->n_ram > 0, "ram read/write at the top of guest RAM (0x%lx)", (uint64_t)p);
+}
+
+static void test_hidden(const struct guest_info *info)
+{
+	GCHECK(info->n_hidden >= 2, "hidden ranges reported (%u)", info->n_hidden);
+	int reads_ok = 1, writes_ok = 1;
+	uint64_t before = exit_count(EXIT_EPT_VIOLATION);
+	for (unsigned i = 0; i < info->n_hidden; i++) {
+		uint64_t b = info->hidden[i].base, len = info->hidden[i].len;
+		volatile uint64_t *first = (volatile uint64_t *)b, *mid = (volatile uint64_t *)(b + (len / 2 & ~7ull)),
+				  *last = (volatile uint64_t *)(b + len - 8);
+		reads_ok &= *first == ~0ull && *mid == ~0ull && *last == ~0ull;
+		*mid = 0x5555aaaa5555aaaaull;
+		writes_ok &= *mid == ~0ull;
+		volatile uint8_t *byte = (volatile uint8_t *)b + 3;
+		*byte = 0;
+		writes_ok &= *byte == 0xff && *first == ~0ull;
+	}
+	GCHECK(reads_ok, "hypervisor memory reads as all ones");
+	GCHECK(writes_ok, "writes to hypervisor memory change nothing");
+	uint64_t n = exit_count(EXIT_EPT_VIOLATION) - before;
+	GCHECK(n == 2 * info->n_hidden, "each write to hypervisor memory is one EPT violation (%lu)", n);
+}
+
+static void test_msrs(void)
+{
+	uint64_t v;
+	GCHECK(rdmsr_probe(0x3a, &v) == -1 && v == 1, "rdmsr IA32_FEATURE_CONTROL: locked, VMX off (0x%lx)", v);
+	GCHECK(rdmsr_probe(0x480, &v) == 13, "rdmsr IA32_VMX_BASIC -> #GP");
+	GCHECK(rdmsr_probe(0x40000123, &v) == 13, "rdmsr unknown MSR -> #GP");
+	uint32_t lo = 0, hi = 0;
+	int vec = PROBE("wrmsr", : : "c"(0x3a), "a"(5), "d"(0) : "r11", "memory");
+	GCHECK(vec == 13, "wrmsr IA32_FEATURE_CONTROL -> #GP");
+	uint64_t before = exit_count(EXIT_RDMSR) + exit_count(EXIT_WRMSR);
+	__asm__ volatile("wrmsr" : : "c"(0xc0000102), "a"(0x89abcdef), "d"(0xffff8123));
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000102));
+	GCHECK(lo == 0x89abcdef && hi == 0xffff8123, "IA32_KERNEL_GS_BASE passes through");
+	GCHECK(exit_count(EXIT_RDMSR) + exit_count(EXIT_WRMSR) == before, "pass-through MSRs take no exit");
+}
+
+static void test_control_registers(void)
+{
+	uint64_t cr0, cr4;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	GCHECK(!(cr4 & (1u << 13)), "CR4.VMXE reads as 0");
+	uint64_t with_vmxe = cr4 | (1u << 13);
+	GCHECK(PROBE("mov %0, %%cr4", : : "r"(with_vmxe) : "r11", "memory") == 13, "setting CR4.VMXE -> #GP");
+	uint64_t before = exit_count(EXIT_CR_ACCESS);
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 & ~(1ull << 5)));
+	uint64_t cr0_after;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0_after));
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+	GCHECK(!(cr0_after & (1ull << 5)), "CR0.NE cleared by the guest reads back clear (shadow)");
+	GCHECK(exit_count(EXIT_CR_ACCESS) == before + 2, "CR0 writes of an owned bit exit");
+}
+
+static void test_xsetbv(void)
+{
+	uint32_t r[4];
+	cpuid4(1, 0, r);
+	if (!((r[2] >> 26) & 1)) {
+		GCHECK(1, "xsetbv skipped: no XSAVE");
+		return;
+	}
+	uint64_t cr4;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (1u << 18)));
+	cpuid4(1, 0, r);
+	GCHECK((r[2] >> 27) & 1, "CPUID OSXSAVE follows the guest's CR4");
+	int vec = PROBE("xsetbv", : : "c"(0), "a"(3), "d"(0) : "r11", "memory");
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	GCHECK(vec == -1 && lo == 3, "xsetbv XCR0=3 (x87|SSE)");
+	GCHECK(PROBE("xsetbv", : : "c"(0), "a"(0), "d"(0) : "r11", "memory") == 13, "xsetbv XCR0=0 -> #GP");
+	GCHECK(PROBE("xsetbv", : : "c"(0), "a"(5), "d"(0) : "r11", "memory") == 13, "xsetbv AVX without SSE -> #GP");
+	GCHECK(PROBE("xsetbv", : : "c"(1), "a"(1), "d"(0) : "r11", "memory") == 13, "xsetbv XCR1 -> #GP");
+}
+
+static void test_vmx_hidden(void)
+{
+	uint64_t region = 0x900000;
+	GCHECK(PROBE("vmxon %0", : : "m"(region) : "r11", "memory") == 6, "vmxon -> #UD");
+}
+
+#define LAPIC 0xfee00000ull
+static inline void lapic_write(unsigned reg, uint32_t v) { *(volatile uint32_t *)(LAPIC + reg) = v; }
+
+static void test_hlt(void)
+{
+	/* Local APIC timer one-shot at vector 0x40, then STI; HLT: the timer interrupt must wake the
+	 * guest directly (the APIC is the platform's, passed through). */
+	/* The 8259 PICs still deliver the BIOS's IRQ0 at vector 8: mask them (ports pass through). */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	lapic_write(0xf0, 0x1ff);      /* spurious vector 0xff, APIC enabled */
+	lapic_write(0x3e0, 0xb);       /* divide by 1 */
+	lapic_write(0x320, 0x40);      /* one-shot, vector 0x40 */
+	uint64_t before = exit_count(EXIT_HLT), seen = interrupts_seen[0x40];
+	lapic_write(0x380, 20000);     /* initial count */
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	GCHECK(interrupts_seen[0x40] == seen + 1, "HLT woken by the APIC timer interrupt");
+	GCHECK(exit_count(EXIT_HLT) == before + 1, "HLT exits once");
+}
+
+void run_selftests(const struct guest_info *info)
+{
+	test_cpuid();
+	test_hypercalls();
+	test_pio();
+	test_ram(info);
+	test_msrs();
+	test_control_registers();
+	test_xsetbv();
+	test_vmx_hidden();
+	test_hlt();
+	test_hidden(info);
+}

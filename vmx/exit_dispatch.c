@@ -1,0 +1,132 @@
+/* The VM-exit loop: enter the guest, read why it exited, call that reason's handler from a table,
+ * account the cost, repeat. */
+#include "vmx/exits.h"
+#include "vmx/vmx_insn.h"
+#include "vmx/vmx_names.h"
+#include "vmx/vmx_caps.h"
+#include "arch/x86.h"
+#include "boot/console.h"
+#include "boot/platform.h"
+
+int vmx_run(struct vcpu *v); /* vmx/entry.S */
+
+bool trace_exits;
+
+static exit_handler_fn *const exit_handlers[EXIT_REASON_MAX] = {
+	[EXIT_EXCEPTION_NMI] = exit_exception_nmi,
+	[EXIT_EXTERNAL_INTERRUPT] = exit_external_interrupt,
+	[EXIT_TRIPLE_FAULT] = exit_triple_fault,
+	[EXIT_INIT] = exit_init_signal,
+	[EXIT_SIPI] = exit_sipi,
+	[EXIT_NMI_WINDOW] = exit_nmi_window,
+	[EXIT_CPUID] = exit_cpuid,
+	[EXIT_GETSEC] = exit_vmx_instruction,
+	[EXIT_HLT] = exit_hlt,
+	[EXIT_INVD] = exit_invd,
+	[EXIT_VMCALL] = exit_vmcall,
+	[EXIT_VMCLEAR] = exit_vmx_instruction,
+	[EXIT_VMLAUNCH] = exit_vmx_instruction,
+	[EXIT_VMPTRLD] = exit_vmx_instruction,
+	[EXIT_VMPTRST] = exit_vmx_instruction,
+	[EXIT_VMREAD] = exit_vmx_instruction,
+	[EXIT_VMRESUME] = exit_vmx_instruction,
+	[EXIT_VMWRITE] = exit_vmx_instruction,
+	[EXIT_VMXOFF] = exit_vmx_instruction,
+	[EXIT_VMXON] = exit_vmx_instruction,
+	[EXIT_CR_ACCESS] = exit_cr_access,
+	[EXIT_IO] = exit_io,
+	[EXIT_RDMSR] = exit_rdmsr,
+	[EXIT_WRMSR] = exit_wrmsr,
+	[EXIT_INVALID_GUEST_STATE] = exit_invalid_guest_state,
+	[EXIT_MSR_LOADING] = exit_invalid_guest_state,
+	[EXIT_MACHINE_CHECK] = exit_invalid_guest_state,
+	[EXIT_MWAIT] = exit_monitor_mwait,
+	[EXIT_MTF] = exit_mtf,
+	[EXIT_MONITOR] = exit_monitor_mwait,
+	[EXIT_PAUSE] = exit_pause,
+	[EXIT_EPT_VIOLATION] = exit_ept_violation,
+	[EXIT_EPT_MISCONFIG] = exit_ept_misconfig,
+	[EXIT_INVEPT] = exit_vmx_instruction,
+	[EXIT_PREEMPTION_TIMER] = exit_preemption_timer,
+	[EXIT_INVVPID] = exit_vmx_instruction,
+	[EXIT_WBINVD] = exit_wbinvd,
+	[EXIT_XSETBV] = exit_xsetbv,
+	[EXIT_VMFUNC] = exit_vmx_instruction,
+};
+
+/* An exit this hypervisor does not expect (its control was never enabled): say so by name and
+ * stop the guest; the hypervisor stays in control. */
+static void exit_unexpected(struct vcpu *v)
+{
+	log_printf("hv: unexpected VM exit %u (%s) at RIP 0x%lx, qualification 0x%lx; stopping the guest\n",
+		   v->exit_reason, exit_reason_name(v->exit_reason), vmread(VMCS_GUEST_RIP), v->exit_qualification);
+	vcpu_dump_guest_state();
+	vcpu_stop(v, STOP_UNHANDLED_EXIT);
+}
+
+void vcpu_flush_ept(struct vcpu *v)
+{
+	/* Single-context INVEPT if supported (EPT_VPID_CAP bit 25), else all contexts (bit 26). */
+	if ((vmx_caps.ept_vpid >> 25) & 1)
+		invept(INVEPT_SINGLE_CONTEXT, v->eptp);
+	else
+		invept(INVEPT_ALL_CONTEXTS, 0);
+}
+
+static void report_entry_failure(struct vcpu *v, int how)
+{
+	if (how == 1) {
+		log_printf("hv: VM entry failed: VMfailInvalid (no current VMCS)\n");
+		return;
+	}
+	uint32_t err = (uint32_t)vmread(VMCS_INSN_ERROR);
+	log_printf("hv: VM entry failed: VM-instruction error %u: %s (SDM 31.4)\n", err, vm_instruction_error_name(err));
+	if (err == 7)
+		log_printf("hv:   controls: pin 0x%lx proc 0x%lx proc2 0x%lx exit 0x%lx entry 0x%lx\n",
+			   vmread(VMCS_PIN_CONTROLS), vmread(VMCS_PROC_CONTROLS), vmread(VMCS_PROC_CONTROLS2),
+			   vmread(VMCS_EXIT_CONTROLS), vmread(VMCS_ENTRY_CONTROLS));
+}
+
+static void print_statistics(const struct vcpu *v)
+{
+	log_printf("hv: exit statistics (%lu exits)\n", v->exits_total);
+	log_printf("  %-40s %10s %14s %10s\n", "exit reason", "count", "total cycles", "mean");
+	for (unsigned r = 0; r < EXIT_REASON_MAX; r++) {
+		const struct exit_stat *s = &v->stats[r];
+		if (s->count)
+			log_printf("  %-40s %10lu %14lu %10lu\n", exit_reason_name(r), s->count, s->cycles,
+				   s->cycles / s->count);
+	}
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	while (!v->stopped) {
+		int failed = vmx_run(v);
+		uint64_t start = rdtsc();
+		if (failed) {
+			report_entry_failure(v, failed);
+			vcpu_stop(v, STOP_VM_ENTRY_FAILED);
+			break;
+		}
+		v->launched = true;
+		uint32_t raw = (uint32_t)vmread(VMCS_EXIT_REASON);
+		uint32_t reason = raw & 0xffff;
+		v->exit_reason = reason;
+		v->exit_qualification = vmread(VMCS_EXIT_QUALIFICATION);
+		if (__builtin_expect(trace_exits, 0))
+			log_printf("exit: %-28s rip=0x%lx qual=0x%lx\n", exit_reason_name(reason),
+				   vmread(VMCS_GUEST_RIP), v->exit_qualification);
+		exit_handler_fn *handler = reason < EXIT_REASON_MAX ? exit_handlers[reason] : 0;
+		if (raw & EXIT_REASON_ENTRY_FAILURE)
+			handler = exit_invalid_guest_state;
+		(handler ? handler : exit_unexpected)(v);
+		if (reason < EXIT_REASON_MAX) {
+			v->stats[reason].count++;
+			v->stats[reason].cycles += rdtsc() - start;
+		}
+		v->exits_total++;
+	}
+	print_statistics(v);
+	platform_shutdown(v->stop_status);
+}

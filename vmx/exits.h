@@ -1,0 +1,22 @@
+/* VM-exit handlers. Each handles one exit reason; vmx/exit_dispatch.c indexes them by reason. */
+#ifndef VMX_EXITS_H
+#define VMX_EXITS_H
+#include "vmx/vcpu.h"
+
+typedef void exit_handler_fn(struct vcpu *v);
+
+exit_handler_fn exit_exception_nmi, exit_external_interrupt, exit_triple_fault, exit_init_signal,
+	exit_sipi, exit_nmi_window, exit_cpuid, exit_hlt, exit_invd, exit_vmcall, exit_vmx_instruction,
+	exit_cr_access, exit_io, exit_rdmsr, exit_wrmsr, exit_mtf, exit_monitor_mwait, exit_pause,
+	exit_ept_violation, exit_ept_misconfig, exit_preemption_timer, exit_xsetbv, exit_wbinvd,
+	exit_invalid_guest_state;
+
+/* Runs the guest until it stops; prints the exit statistics; never returns. */
+void vcpu_run(struct vcpu *v) __attribute__((noreturn));
+/* Logs guest RIP, CR0/3/4, EFER and segment state: what a triple fault or bad entry needs. */
+void vcpu_dump_guest_state(void);
+/* Invalidates EPT-derived translations after the EPT changed (SDM 29.4.3.1). */
+void vcpu_flush_ept(struct vcpu *v);
+
+extern bool trace_exits;
+#endif

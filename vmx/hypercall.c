@@ -1,0 +1,55 @@
+/* VMCALL: the guest calls the hypervisor (ABI in guest/hypercall_abi.h, docs/hypercalls.md). */
+#include "vmx/exits.h"
+#include "vmx/vmx_insn.h"
+#include "ept/guest_memory.h"
+#include "boot/console.h"
+#include "guest/hypercall_abi.h"
+
+static long hc_log(struct vcpu *v)
+{
+	uint64_t gpa = v->gpr[GPR_RBX], len = v->gpr[GPR_RCX];
+	if (len > 4096)
+		return HC_EINVAL;
+	const char *text = guest_memory_ram_ptr(gpa, len);
+	if (!text)
+		return HC_EINVAL; /* never print what is not guest RAM (e.g. hypervisor memory) */
+	log_printf("guest: ");
+	console_write(text, len);
+	if (!len || text[len - 1] != '\n')
+		console_write("\n", 1);
+	return 0;
+}
+
+static long hc_exit_count(struct vcpu *v)
+{
+	uint64_t reason = v->gpr[GPR_RBX];
+	if (reason == ~0ull)
+		return (long)v->exits_total;
+	if (reason >= EXIT_REASON_MAX)
+		return HC_EINVAL;
+	return (long)v->stats[reason].count;
+}
+
+/* VMCALL: function in RAX, arguments in RBX/RCX/RDX/RSI, result in RAX. Only CPL 0 may call. */
+void exit_vmcall(struct vcpu *v)
+{
+	long ret;
+	unsigned cpl = (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
+	if (cpl != 0) {
+		ret = HC_EPERM;
+	} else {
+		switch (v->gpr[GPR_RAX]) {
+		case HC_VERSION: ret = HV_ABI_VERSION; break;
+		case HC_NOP: ret = 0; break;
+		case HC_LOG: ret = hc_log(v); break;
+		case HC_EXIT:
+			log_printf("hv: guest finished with status %lu\n", v->gpr[GPR_RBX]);
+			vcpu_stop(v, (int)(v->gpr[GPR_RBX] & 0xff));
+			return;
+		case HC_EXIT_COUNT: ret = hc_exit_count(v); break;
+		default: ret = HC_ENOSYS; break;
+		}
+	}
+	v->gpr[GPR_RAX] = (uint64_t)ret;
+	vcpu_skip_instruction(v);
+}

@@ -1,0 +1,73 @@
+/* The one virtual CPU: guest registers that VMX does not keep in the VMCS, and what the exit
+ * handlers need between exits. */
+#ifndef VMX_VCPU_H
+#define VMX_VCPU_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "vmx/vmcs_fields.h"
+
+/* Guest general-purpose registers, indexed by their x86 encoding (0 = RAX ... 15 = R15).
+ * Slot 4 (RSP) is unused here: the guest RSP lives in the VMCS. vmx/entry.S relies on this layout. */
+enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+	   GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15 };
+
+struct exit_stat {
+	uint64_t count;
+	uint64_t cycles; /* TSC ticks spent in the hypervisor handling this exit reason */
+};
+
+struct vcpu {
+	uint64_t gpr[16]; /* must stay first: vmx/entry.S */
+	bool launched;
+	bool stopped;
+	int stop_status;
+
+	/* The exit being handled (read once per exit). */
+	uint32_t exit_reason;
+	uint64_t exit_qualification;
+
+	/* Pending monitor-trap-flag single step over a write to hidden memory (vmx/exit_ept.c):
+	 * guest-physical pages temporarily mapped to the sink page (an unaligned write may touch 2). */
+	uint64_t mtf_pages[4];
+	unsigned n_mtf_pages;
+
+	uint32_t proc_controls;  /* current primary processor-based controls (MTF toggles) */
+	uint64_t eptp;
+	uint64_t watchdog_ticks; /* 0: off */
+
+	struct exit_stat stats[EXIT_REASON_MAX];
+	uint64_t exits_total;
+};
+
+/* Stops the guest: the run loop prints statistics and ends the machine with `status`. */
+void vcpu_stop(struct vcpu *v, int status);
+
+uint64_t vcpu_gpr_read(struct vcpu *v, unsigned reg);
+void vcpu_gpr_write(struct vcpu *v, unsigned reg, uint64_t value);
+/* Advances the guest RIP past the exiting instruction (its length from the VMCS; valid for
+ * instruction-caused exits, SDM 28.2.5). Also clears STI/MOV-SS blocking as completion would. */
+void vcpu_skip_instruction(struct vcpu *v);
+
+/* Event injection at the next VM entry (SDM 27.6). */
+void vcpu_inject_exception(struct vcpu *v, unsigned vector);
+void vcpu_inject_exception_error(struct vcpu *v, unsigned vector, uint32_t error_code);
+void vcpu_inject_nmi(struct vcpu *v);
+#define VEC_DE 0
+#define VEC_DB 1
+#define VEC_NMI 2
+#define VEC_UD 6
+#define VEC_DF 8
+#define VEC_SS 12
+#define VEC_GP 13
+#define VEC_PF 14
+#define VEC_AC 17
+#define VEC_MC 18
+
+/* Status codes the hypervisor ends with (see docs/hypercalls.md for the guest's own). */
+#define STOP_GUEST_TRIPLE_FAULT 64
+#define STOP_GUEST_HALTED 65
+#define STOP_VM_ENTRY_FAILED 66
+#define STOP_UNHANDLED_EXIT 67
+#define STOP_WATCHDOG 68
+#define STOP_UNHANDLED_MMIO 69
+#endif
