@@ -3,7 +3,8 @@
  *   all          every check, then "selftest: N passed, M failed" and exit status 0 / 1
  *   bench        exit round-trip benchmarks ("bench: <name> = <n> cycles")
  *   triplefault  provoke a triple fault (the hypervisor must report it and stop the guest)
- *   halt         execute CLI; HLT (the hypervisor must report a guest that can never wake) */
+ *   halt         execute CLI; HLT (the hypervisor must report a guest that can never wake)
+ *   spin         loop forever without exits (for the watchdog= option) */
 #include "guest/selftest/gsupport.h"
 #include "lib/string.h"
 
@@ -27,6 +28,9 @@ void guest_main(struct guest_info *info)
 	}
 	if (!strcmp(info->args, "halt"))
 		__asm__ volatile("cli; hlt");
+	if (!strcmp(info->args, "spin"))
+		for (;;)
+			__asm__ volatile("pause");
 	run_selftests(info);
 	gprintf("selftest: %d passed, %d failed", checks_passed, checks_failed);
 	guest_exit(checks_failed ? 1 : 0);

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Emulator runs of the real image, judged by the serial log. Prints PASS/FAIL lines.
+#   Bochs (VMX): self-test guest (v2 and v1 boot), VM-entry failure diagnosis (guest state and
+#   controls), triple fault, HLT with IF=0, watchdog, exit tracing.
+#   QEMU (no VMX): boot by -kernel and by ISO, the "VMX unavailable" path.
+set -u
+cd "$(dirname "$0")/../.."
+out=build/test-emu
+mkdir -p "$out"
+
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; }
+expect() { # expect NAME LOG PATTERN: the log has a line matching PATTERN (extended regex)
+	if grep -aEq -- "$3" "$2"; then pass "$1"; else fail "$1: no line matching /$3/ in $2"; fi
+}
+refuse() { # refuse NAME LOG PATTERN: the log has no such line
+	if grep -aEq -- "$3" "$2"; then fail "$1: unexpected /$3/ in $2"; else pass "$1"; fi
+}
+
+bochs_run() { # bochs_run NAME PROTO CMDLINE -> log at $out/NAME.log, status in $rc
+	tools/mkiso.sh "$out/$1.iso" build/hv.elf "$2" "$3" || { fail "$1: ISO build"; rc=255; return; }
+	tools/run-bochs.sh --iso "$out/$1.iso" --log "$out/$1.log" --timeout 120
+	rc=$?
+	rm -f "$out/$1.iso"
+}
+
+# 1. The self-test guest, booted by multiboot2; every guest check becomes one PASS/FAIL line.
+bochs_run selftest mb2 ""
+log=$out/selftest.log
+grep -a '^guest: \(PASS\|FAIL\) selftest' "$log" | sed 's/^guest: \(PASS\|FAIL\) selftest /\1 bochs selftest: /'
+expect "bochs selftest reports 0 failed" "$log" '^guest: selftest: [0-9]+ passed, 0 failed'
+[ "$rc" = 0 ] && pass "bochs selftest shutdown status 0" || fail "bochs selftest shutdown status $rc"
+expect "bochs boot parsed multiboot v2 and memory map" "$log" '^hv: multiboot v2 from "GRUB'
+expect "bochs memory map printed" "$log" '^  0000000000100000-[0-9a-f]+ RAM'
+expect "bochs hypervisor memory hidden from the guest" "$log" 'hypervisor pool \(page tables, VMCS, EPT\)'
+expect "bochs exit statistics table" "$log" '^  VMCALL +[0-9]+ +[0-9]+ +[0-9]+'
+refuse "bochs selftest no hypervisor exception" "$log" 'CPU exception in the hypervisor'
+
+# 2. Multiboot v1 boot of the same image.
+bochs_run selftest-mb1 mb1 ""
+expect "bochs multiboot v1 boot" "$out/selftest-mb1.log" '^hv: multiboot v1 from "GRUB'
+expect "bochs multiboot v1 selftest passes" "$out/selftest-mb1.log" '^guest: selftest: [0-9]+ passed, 0 failed'
+
+# 3. VM-entry failure diagnosis, provoked on purpose.
+bochs_run entry-guest-state mb2 "fault=vmentry-guest-state"
+log=$out/entry-guest-state.log
+expect "bochs bad guest state: exit reason named" "$log" 'VM entry failed: exit reason 33 \(VM-entry failure: invalid guest state\)'
+expect "bochs bad guest state: guest-state fields printed" "$log" '^hv:   cs +sel=0x0008 .*ar=0x[0-9a-f]+'
+[ "$rc" = 66 ] && pass "bochs bad guest state: status 66" || fail "bochs bad guest state: status $rc"
+bochs_run entry-control mb2 "fault=vmentry-control"
+log=$out/entry-control.log
+expect "bochs bad control: VM-instruction error by name" "$log" 'VM-instruction error 7: VM entry with invalid control field\(s\)'
+[ "$rc" = 66 ] && pass "bochs bad control: status 66" || fail "bochs bad control: status $rc"
+
+# 4. Guest misbehaviour: triple fault (with exit tracing on), HLT with interrupts off, runaway guest.
+bochs_run triplefault mb2 "selftest=triplefault trace=exits"
+log=$out/triplefault.log
+expect "bochs triple fault reported" "$log" '^hv: guest triple fault at RIP 0x[0-9a-f]+'
+expect "bochs triple fault guest state dump" "$log" '^hv:   idtr=0x0/0x0|gdtr=.*idtr=0x0/0x0'
+[ "$rc" = 64 ] && pass "bochs triple fault: status 64" || fail "bochs triple fault: status $rc"
+expect "bochs trace=exits logs each exit" "$log" '^exit: VMCALL +rip=0x[0-9a-f]+ qual=0x0'
+refuse "bochs triple fault: no hypervisor exception" "$log" 'CPU exception in the hypervisor'
+bochs_run halt mb2 "selftest=halt"
+expect "bochs HLT with IF=0 reported" "$out/halt.log" 'HLT with interrupts disabled at RIP'
+[ "$rc" = 65 ] && pass "bochs halt: status 65" || fail "bochs halt: status $rc"
+bochs_run watchdog mb2 "selftest=spin watchdog=5"
+expect "bochs watchdog stops a runaway guest" "$out/watchdog.log" '^hv: watchdog: the guest used its 5000000 TSC ticks'
+[ "$rc" = 68 ] && pass "bochs watchdog: status 68" || fail "bochs watchdog: status $rc"
+
+# 5. QEMU TCG: no VMX. Boots by -kernel (multiboot v1, ELF32) and by ISO (multiboot v2).
+tools/run-qemu.sh --kernel build/hv32.elf --append "trace=exits" --log "$out/qemu-kernel.log" --timeout 60
+rc=$?
+log=$out/qemu-kernel.log
+expect "qemu -kernel boots (multiboot v1)" "$log" '^hv: multiboot v1 from "qemu'
+expect "qemu -kernel command line passed" "$log" 'command line ".*trace=exits"'
+expect "qemu VMX unavailable, one clear line" "$log" '^hv: VMX unavailable: CPUID.1:ECX.VMX\[bit 5\] = 0'
+refuse "qemu VMX unavailable: no exception dump" "$log" 'CPU exception'
+[ "$rc" = 1 ] && pass "qemu -kernel: status 1" || fail "qemu -kernel: status $rc"
+tools/run-qemu.sh --iso build/hv.iso --log "$out/qemu-iso.log" --timeout 60
+rc=$?
+expect "qemu ISO boots (multiboot v2)" "$out/qemu-iso.log" '^hv: multiboot v2 from "GRUB'
+expect "qemu ISO: VMX unavailable" "$out/qemu-iso.log" '^hv: VMX unavailable:'
+[ "$rc" = 1 ] && pass "qemu ISO: status 1" || fail "qemu ISO: status $rc"
+exit 0

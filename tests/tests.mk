@@ -1,0 +1,3 @@
+# Emulator scenarios (Bochs with VMX, QEMU without), judged by the serial log.
+TEST_SCRIPTS += tests/emu/scenarios.sh
+BENCH_SCRIPTS += tools/bench-exits.sh
