@@ -1,30 +1,20 @@
 /*
  * VM entry and VM exit (SDM vol.3 chapters 27-28).
  *
- * int vmx_run(struct vcpu *v)  -- v->gpr[] holds the guest GPRs (RSP lives in the VMCS).
- * Enters the guest with VMLAUNCH (first time) or VMRESUME; when the guest exits, the CPU loads the
- * host state from the VMCS and jumps to vmx_exit_stub with RSP = the value written below, where
- * the vcpu pointer waits on the stack. The stub saves the guest GPRs and returns 0 from vmx_run.
- * If the entry instruction itself fails, vmx_run returns 1 (VMfailInvalid) or 2 (VMfailValid).
+ * The hypervisor's exit path is a loop in assembly: the CPU enters vmx_exit_stub on every VM exit
+ * with RSP = the VMCS host RSP, the top of the vCPU's exit stack, where the vcpu pointer waits.
+ * The stub saves the guest GPRs into the vcpu (RSP and RIP live in the VMCS), calls
+ * vcpu_handle_exit(vcpu) in C, reloads the GPRs and resumes the guest. Nothing else is saved:
+ * the hypervisor has no other context to return to.
+ *
+ * void vmx_launch(struct vcpu *v)      first entry (VMLAUNCH); returns never
+ * On a failed VMLAUNCH/VMRESUME, vmx_entry_failed(vcpu, 1 = VMfailInvalid / 2 = VMfailValid)
+ * reports it (it does not return).
  */
-#define VCPU_LAUNCHED (16 * 8)
-#define VMCS_HOST_RSP 0x6c14
+#define VCPU_EXIT_STACK_TOP (16 * 8 + 8)
 
 	.text
-	.globl vmx_run
-vmx_run:
-	push %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
-	push %rdi                       /* the vcpu, found again at (%rsp) after the exit */
-	mov $VMCS_HOST_RSP, %eax
-	vmwrite %rsp, %rax
-	jbe entry_failed_early
-
-	cmpb $0, VCPU_LAUNCHED(%rdi)
+	.macro LOAD_GUEST_GPRS            /* %rdi = vcpu; %rdi itself last */
 	mov 0*8(%rdi), %rax
 	mov 1*8(%rdi), %rcx
 	mov 2*8(%rdi), %rdx
@@ -39,23 +29,15 @@ vmx_run:
 	mov 13*8(%rdi), %r13
 	mov 14*8(%rdi), %r14
 	mov 15*8(%rdi), %r15
-	mov 7*8(%rdi), %rdi             /* MOV leaves the flags of the CMP above alone */
-	jne 1f
+	mov 7*8(%rdi), %rdi
+	.endm
+
+	.globl vmx_launch
+vmx_launch:
+	mov VCPU_EXIT_STACK_TOP(%rdi), %rsp /* switch to the exit stack; the vcpu is at (%rsp) */
+	LOAD_GUEST_GPRS
 	vmlaunch
 	jmp entry_failed
-1:	vmresume
-entry_failed:
-	/* Still in the host: CF=1 VMfailInvalid, ZF=1 VMfailValid. The GPRs hold guest values. */
-	mov $1, %eax
-	jc 2f
-	mov $2, %eax
-2:	pop %rdi
-	jmp restore_host
-
-entry_failed_early:
-	mov $1, %eax
-	pop %rdi
-	jmp restore_host
 
 	.globl vmx_exit_stub
 vmx_exit_stub:
@@ -77,13 +59,17 @@ vmx_exit_stub:
 	mov %r15, 15*8(%rdi)
 	pop %rax
 	mov %rax, 7*8(%rdi)
-	pop %rdi
-	xor %eax, %eax
-restore_host:
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
-	ret
+	call vcpu_handle_exit           /* RSP is 16-byte aligned here */
+	mov (%rsp), %rdi
+	LOAD_GUEST_GPRS
+	vmresume
+entry_failed:
+	/* Still in the host: CF=1 VMfailInvalid, ZF=1 VMfailValid. The GPRs hold guest values. */
+	mov $1, %esi
+	jc 1f
+	mov $2, %esi
+1:	mov (%rsp), %rdi
+	call vmx_entry_failed
+2:	cli
+	hlt
+	jmp 2b

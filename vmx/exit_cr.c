@@ -55,7 +55,7 @@ static void guest_write_cr4(struct vcpu *v, uint64_t val)
 /* CR access: which register (bits 3:0), how (5:4), which GPR (11:8), LMSW data (31:16). */
 void exit_cr_access(struct vcpu *v)
 {
-	uint64_t q = v->exit_qualification;
+	uint64_t q = vcpu_exit_qualification();
 	unsigned cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
 	switch (type) {
 	case CR_ACCESS_MOV_TO: {

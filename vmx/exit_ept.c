@@ -35,7 +35,7 @@ static void redeliver_interrupted_event(void)
 void exit_ept_violation(struct vcpu *v)
 {
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR), page = gpa & ~0xfffull;
-	uint64_t q = v->exit_qualification;
+	uint64_t q = vcpu_exit_qualification();
 	struct ept *e = &guest_mem.ept;
 	bool hidden = guest_memory_is_hidden(gpa) || gpa >= guest_mem.top;
 	if (!hidden || v->n_mtf_pages == sizeof v->mtf_pages / sizeof v->mtf_pages[0]) {

@@ -98,7 +98,7 @@ void exit_init_signal(struct vcpu *v)
 /* Start-up IPI: begin in real mode at vector * 4096 (SDM 10.4.4.1, 9.1.1 reset state). */
 void exit_sipi(struct vcpu *v)
 {
-	uint64_t vector = v->exit_qualification & 0xff;
+	uint64_t vector = vcpu_exit_qualification() & 0xff;
 	struct guest_start_state s = {
 		.rip = 0, .rflags = 2, .cr0 = CR0_ET | CR0_NE,
 		.cs = { (uint16_t)(vector << 8), vector << 12, 0xffff, 0x9b },
@@ -127,7 +127,7 @@ void exit_preemption_timer(struct vcpu *v)
 void exit_invalid_guest_state(struct vcpu *v)
 {
 	log_printf("hv: VM entry failed: exit reason %u (%s), qualification %lu\n", v->exit_reason,
-		   exit_reason_name(v->exit_reason), v->exit_qualification);
+		   exit_reason_name(v->exit_reason), vcpu_exit_qualification());
 	if (v->exit_reason == EXIT_INVALID_GUEST_STATE)
 		log_printf("hv:   the guest-state area breaks a check of SDM 27.3.1; the fields are:\n");
 	vcpu_dump_guest_state();

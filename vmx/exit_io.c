@@ -7,7 +7,7 @@
 
 void exit_io(struct vcpu *v)
 {
-	uint64_t q = v->exit_qualification;
+	uint64_t q = vcpu_exit_qualification();
 	unsigned size = (q & 7) + 1;
 	bool in = q & 8, string = q & 16;
 	uint16_t port = (uint16_t)(q >> 16);

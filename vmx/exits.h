@@ -13,6 +13,9 @@ exit_handler_fn exit_exception_nmi, exit_external_interrupt, exit_triple_fault, 
 
 /* Runs the guest until it stops; prints the exit statistics; never returns. */
 void vcpu_run(struct vcpu *v) __attribute__((noreturn));
+/* Prints the exit statistics and ends the machine with the stop status. */
+void vcpu_finish(struct vcpu *v) __attribute__((noreturn));
+uint64_t vcpu_exits_total(const struct vcpu *v);
 /* Logs guest RIP, CR0/3/4, EFER and segment state: what a triple fault or bad entry needs. */
 void vcpu_dump_guest_state(void);
 /* Invalidates EPT-derived translations after the EPT changed (SDM 29.4.3.1). */

@@ -24,7 +24,7 @@ static long hc_exit_count(struct vcpu *v)
 {
 	uint64_t reason = v->gpr[GPR_RBX];
 	if (reason == ~0ull)
-		return (long)v->exits_total;
+		return (long)vcpu_exits_total(v);
 	if (reason >= EXIT_REASON_MAX)
 		return HC_EINVAL;
 	return (long)v->stats[reason].count;

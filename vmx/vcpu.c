@@ -3,7 +3,7 @@
 #include "vmx/vmx_insn.h"
 #include <stddef.h>
 
-_Static_assert(offsetof(struct vcpu, launched) == 16 * 8, "vmx/entry.S expects launched after gpr[16]");
+_Static_assert(offsetof(struct vcpu, exit_stack_top) == 16 * 8, "vmx/entry.S expects exit_stack_top after gpr[16]");
 
 void vcpu_stop(struct vcpu *v, int status)
 {
@@ -48,4 +48,9 @@ void vcpu_inject_exception_error(struct vcpu *v, unsigned vector, uint32_t error
 void vcpu_inject_nmi(struct vcpu *v)
 {
 	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | VEC_NMI);
+}
+
+uint64_t vcpu_exit_qualification(void)
+{
+	return vmread(VMCS_EXIT_QUALIFICATION);
 }

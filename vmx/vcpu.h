@@ -17,14 +17,12 @@ struct exit_stat {
 };
 
 struct vcpu {
-	uint64_t gpr[16]; /* must stay first: vmx/entry.S */
-	bool launched;
+	uint64_t gpr[16];         /* must stay first: vmx/entry.S */
+	uint64_t *exit_stack_top; /* VMCS host RSP; holds the vcpu pointer (vmx/entry.S) */
 	bool stopped;
 	int stop_status;
 
-	/* The exit being handled (read once per exit). */
-	uint32_t exit_reason;
-	uint64_t exit_qualification;
+	uint32_t exit_reason;     /* the exit being handled */
 
 	/* Pending monitor-trap-flag single step over a write to hidden memory (vmx/exit_ept.c):
 	 * guest-physical pages temporarily mapped to the sink page (an unaligned write may touch 2). */
@@ -36,8 +34,10 @@ struct vcpu {
 	uint64_t watchdog_ticks; /* 0: off */
 
 	struct exit_stat stats[EXIT_REASON_MAX];
-	uint64_t exits_total;
 };
+
+/* The exit qualification of the exit being handled (SDM 28.2.1). */
+uint64_t vcpu_exit_qualification(void);
 
 /* Stops the guest: the run loop prints statistics and ends the machine with `status`. */
 void vcpu_stop(struct vcpu *v, int status);

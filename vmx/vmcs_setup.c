@@ -91,7 +91,7 @@ static void load_host_state(void)
 	vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
 	vmwrite(VMCS_HOST_PAT, rdmsr(MSR_IA32_PAT));
 	vmwrite(VMCS_HOST_RIP, (uint64_t)vmx_exit_stub);
-	/* VMCS_HOST_RSP is written by vmx/entry.S before every entry. */
+	/* VMCS_HOST_RSP: the exit stack, set by vcpu_run(). */
 }
 
 static int load_controls(struct vcpu *v, uint64_t eptp, enum vmcs_fault fault)
@@ -188,7 +188,6 @@ int vmcs_setup(struct vcpu *v, const struct guest_start_state *g, uint64_t eptp,
 	vmcs_load_guest_state(v, g);
 	if (fault == VMCS_FAULT_GUEST_STATE)
 		vmwrite(VMCS_GUEST_CS_AR, g->cs.ar & ~0x80u); /* CS not present: invalid guest state */
-	v->launched = false;
 	v->n_mtf_pages = 0;
 	log_printf("hv: VMCS at 0x%lx: pin 0x%x proc 0x%x proc2 0x%x exit 0x%x entry 0x%x\n", pa,
 		   (uint32_t)vmread(VMCS_PIN_CONTROLS), (uint32_t)vmread(VMCS_PROC_CONTROLS),
