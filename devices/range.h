@@ -8,7 +8,11 @@
  *   builds the new sorted array in the inactive one and publishes it with one pointer store.
  * - Little-endian register semantics are handled once, here: a device declares the access sizes
  *   its callbacks implement (min_access..max_access, powers of two); an access of another size or
- *   alignment is split into / assembled from implemented-size accesses, little-endian.
+ *   alignment is split into / assembled from implemented-size accesses, little-endian: each
+ *   piece is the largest naturally aligned implemented size that fits; a piece narrower than
+ *   min_access reads the enclosing min_access unit, and a write there is read-modify-write of
+ *   that unit (devices whose registers have side effects on read or write should implement
+ *   byte accesses). A range's length must be a multiple of its min_access.
  */
 #ifndef DEVICES_RANGE_H
 #define DEVICES_RANGE_H
