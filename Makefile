@@ -41,6 +41,7 @@ TEST_SCRIPTS :=
 
 include $(sort $(wildcard */*.mk))
 
+HV_SRCS := $(sort $(HV_SRCS)) # fragments may name a shared source twice
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(filter %.c,$(HV_SRCS))) \
            $(patsubst %.S,$(BUILD)/hv/%.o,$(filter %.S,$(HV_SRCS)))
 

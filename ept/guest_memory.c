@@ -63,11 +63,9 @@ int guest_memory_build(const struct boot_info *bi)
 			top = bi->mmap[i].base + bi->mmap[i].len;
 	g->top = (top + GIB - 1) & ~(GIB - 1);
 
-	uint8_t *ones = heap_alloc_pages(1), *sink = heap_alloc_pages(1);
+	uint8_t *ones = heap_alloc_pages(1);
 	memset(ones, 0xff, 4096);
-	memset(sink, 0xff, 4096);
 	g->ones_page_pa = virt_to_phys(ones);
-	g->sink_page_pa = virt_to_phys(sink);
 
 	struct ept_ops ops = { ept_alloc, ept_ptr, 0 };
 	int r = ept_init(&g->ept, &ops, vmx_has_ept_2m(), vmx_has_ept_1g());

@@ -6,7 +6,8 @@
  *   holes, reserved, device memory     mapped RWX, uncached (passed-through MMIO works, no exits)
  *   hypervisor memory ("hidden")       every page mapped read+execute to one page of 0xFF bytes:
  *                                      reads return all ones, code there is an invalid opcode, and
- *                                      a write exits (EPT violation) and is dropped
+ *                                      a write exits (EPT violation): the instruction is emulated
+ *                                      with the write dropped
  *   emulated MMIO                      misconfiguration entries: every access exits
  *   above the map                      not present: EPT violation, treated like hidden memory
  */
@@ -30,7 +31,6 @@ struct guest_memory {
 	struct hidden_range hidden[HIDDEN_MAX];
 	unsigned n_hidden;
 	uint64_t ones_page_pa;    /* 4 KiB of 0xFF */
-	uint64_t sink_page_pa;    /* where a dropped write lands during its single step */
 	const struct boot_info *boot;
 };
 

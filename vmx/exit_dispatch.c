@@ -48,7 +48,6 @@ static exit_handler_fn *const exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_MSR_LOADING] = exit_invalid_guest_state,
 	[EXIT_MACHINE_CHECK] = exit_invalid_guest_state,
 	[EXIT_MWAIT] = exit_monitor_mwait,
-	[EXIT_MTF] = exit_mtf,
 	[EXIT_MONITOR] = exit_monitor_mwait,
 	[EXIT_PAUSE] = exit_pause,
 	[EXIT_EPT_VIOLATION] = exit_ept_violation,

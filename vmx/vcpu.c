@@ -28,7 +28,12 @@ void vcpu_gpr_write(struct vcpu *v, unsigned reg, uint64_t value)
 
 void vcpu_skip_instruction(struct vcpu *v)
 {
-	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
+	vcpu_set_rip(v, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
+}
+
+void vcpu_set_rip(struct vcpu *v, uint64_t rip)
+{
+	vmwrite(VMCS_GUEST_RIP, rip);
 	uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
 		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));

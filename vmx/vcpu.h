@@ -24,12 +24,7 @@ struct vcpu {
 
 	uint32_t exit_reason;     /* the exit being handled */
 
-	/* Pending monitor-trap-flag single step over a write to hidden memory (vmx/exit_ept.c):
-	 * guest-physical pages temporarily mapped to the sink page (an unaligned write may touch 2). */
-	uint64_t mtf_pages[4];
-	unsigned n_mtf_pages;
-
-	uint32_t proc_controls;  /* current primary processor-based controls (MTF toggles) */
+	uint32_t proc_controls;  /* current primary processor-based controls (NMI window) */
 	uint64_t eptp;
 	uint64_t watchdog_ticks; /* 0: off */
 
@@ -47,6 +42,8 @@ void vcpu_gpr_write(struct vcpu *v, unsigned reg, uint64_t value);
 /* Advances the guest RIP past the exiting instruction (its length from the VMCS; valid for
  * instruction-caused exits, SDM 28.2.5). Also clears STI/MOV-SS blocking as completion would. */
 void vcpu_skip_instruction(struct vcpu *v);
+/* Moves the guest to the next instruction at `rip` (an emulated instruction completed). */
+void vcpu_set_rip(struct vcpu *v, uint64_t rip);
 
 /* Event injection at the next VM entry (SDM 27.6). */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector);

@@ -164,15 +164,6 @@ static int load_controls(struct vcpu *v, uint64_t eptp, enum vmcs_fault fault)
 	return 0;
 }
 
-void vmcs_set_mtf(struct vcpu *v, bool on)
-{
-	uint32_t p = on ? v->proc_controls | PROC_MONITOR_TRAP_FLAG : v->proc_controls & ~PROC_MONITOR_TRAP_FLAG;
-	if (p != v->proc_controls) {
-		v->proc_controls = p;
-		vmwrite(VMCS_PROC_CONTROLS, p);
-	}
-}
-
 int vmcs_setup(struct vcpu *v, const struct guest_start_state *g, uint64_t eptp, enum vmcs_fault fault)
 {
 	uint32_t *vmcs = heap_alloc_pages(1);
@@ -188,7 +179,6 @@ int vmcs_setup(struct vcpu *v, const struct guest_start_state *g, uint64_t eptp,
 	vmcs_load_guest_state(v, g);
 	if (fault == VMCS_FAULT_GUEST_STATE)
 		vmwrite(VMCS_GUEST_CS_AR, g->cs.ar & ~0x80u); /* CS not present: invalid guest state */
-	v->n_mtf_pages = 0;
 	log_printf("hv: VMCS at 0x%lx: pin 0x%x proc 0x%x proc2 0x%x exit 0x%x entry 0x%x\n", pa,
 		   (uint32_t)vmread(VMCS_PIN_CONTROLS), (uint32_t)vmread(VMCS_PROC_CONTROLS),
 		   (uint32_t)vmread(VMCS_PROC_CONTROLS2), (uint32_t)vmread(VMCS_EXIT_CONTROLS),

@@ -29,6 +29,4 @@ enum vmcs_fault { VMCS_FAULT_NONE, VMCS_FAULT_GUEST_STATE, VMCS_FAULT_CONTROL };
 int vmcs_setup(struct vcpu *v, const struct guest_start_state *g, uint64_t eptp, enum vmcs_fault fault);
 /* Writes a guest start state into the current VMCS (also used for INIT/SIPI). */
 void vmcs_load_guest_state(struct vcpu *v, const struct guest_start_state *g);
-/* Turns the monitor trap flag on or off (SDM 26.5.2). */
-void vmcs_set_mtf(struct vcpu *v, bool on);
 #endif

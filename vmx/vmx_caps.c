@@ -84,7 +84,9 @@ int vmx_enable(void)
 	/* SDM 24.8: CR0 and CR4 bits fixed in VMX operation (CR0.NE is clear after GRUB). */
 	write_cr0((read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1);
 	write_cr4((read_cr4() | vmx_caps.cr4_fixed0 | CR4_VMXE) & vmx_caps.cr4_fixed1);
-	/* XSETBV exits are completed by executing XSETBV here, which needs CR4.OSXSAVE. */
+	/* XSETBV exits are completed by executing XSETBV here, which needs CR4.OSXSAVE; emulated SSE
+	 * moves read and write the guest's XMM registers, which needs CR4.OSFXSR. */
+	write_cr4(read_cr4() | CR4_OSFXSR);
 	if ((cpuid(1, 0).ecx >> 26) & 1)
 		write_cr4(read_cr4() | CR4_OSXSAVE);
 

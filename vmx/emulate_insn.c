@@ -1,0 +1,204 @@
+/* Hypervisor glue for decode/: guest state from the VMCS, guest-physical access by kind,
+ * fault injection, write-back. See vmx/emulate_insn.h. */
+#include "vmx/emulate_insn.h"
+#include "vmx/vmx_insn.h"
+#include "decode/emulate.h"
+#include "decode/linear.h"
+#include "devices/io_spaces.h"
+#include "ept/guest_memory.h"
+#include "arch/x86.h"
+#include "boot/console.h"
+#include "lib/string.h"
+
+struct emulation_stats emulation_stats;
+
+/* What backs a guest-physical address, from the EPT entry. */
+enum phys_kind { PHYS_DIRECT, PHYS_MMIO, PHYS_NOTHING };
+
+static enum phys_kind classify(uint64_t gpa, uint64_t *hpa)
+{
+	uint64_t entry = ept_lookup(&guest_mem.ept, gpa, 0, hpa);
+	if (ept_entry_is_mmio(entry))
+		return PHYS_MMIO;
+	if (!entry || (*hpa & ~0xfffull) == guest_mem.ones_page_pa)
+		return PHYS_NOTHING; /* hidden or unbacked: reads as ones, writes dropped */
+	return PHYS_DIRECT;
+}
+
+/* MMIO accesses go to the range table in naturally sized pieces of at most 8 bytes. */
+static void mmio_read(uint64_t gpa, uint8_t *buf, unsigned n)
+{
+	while (n) {
+		unsigned piece = n >= 8 && !(gpa & 7) ? 8 : n >= 4 && !(gpa & 3) ? 4 : n >= 2 && !(gpa & 1) ? 2 : 1;
+		uint64_t v;
+		if (!range_read(&mmio_space, gpa, piece, &v))
+			v = ~0ull;
+		memcpy(buf, &v, piece);
+		buf += piece, gpa += piece, n -= piece;
+	}
+}
+
+static void mmio_write(uint64_t gpa, const uint8_t *buf, unsigned n)
+{
+	while (n) {
+		unsigned piece = n >= 8 && !(gpa & 7) ? 8 : n >= 4 && !(gpa & 3) ? 4 : n >= 2 && !(gpa & 1) ? 2 : 1;
+		uint64_t v = 0;
+		memcpy(&v, buf, piece);
+		range_write(&mmio_space, gpa, piece, v);
+		buf += piece, gpa += piece, n -= piece;
+	}
+}
+
+static int phys_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
+{
+	uint64_t hpa;
+	switch (classify(gpa, &hpa)) {
+	case PHYS_DIRECT: memcpy(buf, (void *)(uintptr_t)hpa, n); break;
+	case PHYS_MMIO: mmio_read(gpa, buf, n); break;
+	case PHYS_NOTHING: memset(buf, 0xff, n); break;
+	}
+	return 0;
+}
+
+static int phys_write(void *ctx, uint64_t gpa, const void *buf, unsigned n)
+{
+	uint64_t hpa;
+	switch (classify(gpa, &hpa)) {
+	case PHYS_DIRECT: memcpy((void *)(uintptr_t)hpa, buf, n); break;
+	case PHYS_MMIO: mmio_write(gpa, buf, n); break;
+	case PHYS_NOTHING: break;
+	}
+	return 0;
+}
+
+/* Accessed/dirty bits of the guest's paging entries: only in memory the guest owns. */
+static int phys_set_bits(void *ctx, uint64_t gpa, unsigned size, uint64_t bits)
+{
+	uint64_t hpa;
+	if (classify(gpa, &hpa) != PHYS_DIRECT)
+		return -1;
+	if (size == 8)
+		__atomic_fetch_or((uint64_t *)(uintptr_t)hpa, bits, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_or((uint32_t *)(uintptr_t)hpa, (uint32_t)bits, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* Instruction fetch and paging structures never touch devices. */
+static int fetch_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
+{
+	uint64_t hpa;
+	if (classify(gpa, &hpa) == PHYS_MMIO)
+		return -1;
+	return phys_read(ctx, gpa, buf, n);
+}
+
+static const struct x86_phys_ops data_phys = { phys_read, phys_write, phys_set_bits };
+static const struct x86_phys_ops fetch_phys = { fetch_read, phys_write, phys_set_bits };
+
+/* The guest's XMM registers are live in the CPU during an exit: the hypervisor never uses SSE. */
+#define XMM_CASE(n)                                                                       \
+	case n:                                                                           \
+		if (store)                                                                \
+			__asm__ volatile("movdqu %%xmm" #n ", (%0)" : : "r"(val) : "memory"); \
+		else                                                                      \
+			__asm__ volatile("movdqu (%0), %%xmm" #n : : "r"(val) : "memory");   \
+		break;
+
+static void xmm_access(unsigned reg, uint8_t *val, bool store)
+{
+	switch (reg & 15) {
+		XMM_CASE(0) XMM_CASE(1) XMM_CASE(2) XMM_CASE(3) XMM_CASE(4) XMM_CASE(5) XMM_CASE(6) XMM_CASE(7)
+		XMM_CASE(8) XMM_CASE(9) XMM_CASE(10) XMM_CASE(11) XMM_CASE(12) XMM_CASE(13) XMM_CASE(14) XMM_CASE(15)
+	}
+}
+
+static void get_xmm(void *ctx, unsigned reg, uint8_t val[16]) { xmm_access(reg, val, true); }
+static void set_xmm(void *ctx, unsigned reg, const uint8_t val[16]) { xmm_access(reg, (uint8_t *)val, false); }
+
+static const struct x86_emu_ops emu_ops = { x86_linear_read, x86_linear_write, get_xmm, set_xmm };
+
+static void load_regs(struct vcpu *v, struct x86_regs *r)
+{
+	memcpy(r->gpr, v->gpr, sizeof r->gpr);
+	r->gpr[X86_RSP] = vmread(VMCS_GUEST_RSP);
+	r->rip = vmread(VMCS_GUEST_RIP);
+	r->rflags = vmread(VMCS_GUEST_RFLAGS);
+	r->cr0 = vmread(VMCS_GUEST_CR0);
+	r->cr3 = vmread(VMCS_GUEST_CR3);
+	r->cr4 = vmread(VMCS_GUEST_CR4) & ~CR4_VMXE;
+	r->efer = vmread(VMCS_GUEST_EFER);
+	for (unsigned s = 0; s < X86_SEG_COUNT; s++) { /* ES CS SS DS FS GS: VMCS order too */
+		r->seg[s].base = vmread(VMCS_GUEST_ES_BASE + 2 * s);
+		r->seg[s].limit = (uint32_t)vmread(VMCS_GUEST_ES_LIMIT + 2 * s);
+		r->seg[s].ar = (uint32_t)vmread(VMCS_GUEST_ES_AR + 2 * s);
+	}
+	r->cpl = (r->seg[X86_SS].ar >> 5) & 3;
+	r->maxphyaddr = (uint8_t)cpuid(0x80000008, 0).eax;
+}
+
+static void inject(struct vcpu *v, const struct x86_fault *f)
+{
+	emulation_stats.faults++;
+	if (f->vector == X86_EXC_PF)
+		write_cr2(f->cr2); /* CR2 is not in the VMCS: the guest's value is the CPU's (SDM 27.3) */
+	if (f->has_error_code)
+		vcpu_inject_exception_error(v, f->vector, f->error_code);
+	else
+		vcpu_inject_exception(v, f->vector);
+}
+
+static void unsupported(struct vcpu *v, const uint8_t *bytes, unsigned n, const char *why)
+{
+	emulation_stats.unsupported++;
+	log_printf("hv: cannot emulate the instruction at RIP 0x%lx (%s):", vmread(VMCS_GUEST_RIP), why);
+	for (unsigned i = 0; i < n && i < 15; i++)
+		log_printf(" %02x", bytes[i]);
+	log_printf("; #UD to the guest\n");
+	vcpu_inject_exception(v, VEC_UD);
+}
+
+void emulate_current_instruction(struct vcpu *v)
+{
+	struct x86_regs r;
+	load_regs(v, &r);
+	struct x86_linear_ctx fetch_ctx = { &r, &fetch_phys, 0, 0 }, data_ctx = { &r, &data_phys, 0, 0 };
+	enum x86_mode mode = x86_regs_mode(&r);
+	uint64_t la = mode == X86_MODE_64 ? r.rip : (uint32_t)(r.seg[X86_CS].base + r.rip);
+	uint8_t bytes[X86_MAX_INSN_LEN];
+	struct x86_fault fault;
+	int rc;
+	unsigned n = x86_linear_fetch(&fetch_ctx, la, bytes, sizeof bytes, &rc, &fault);
+	struct x86_insn insn;
+	int d = x86_decode(bytes, n, mode, &insn);
+	if (d == X86_DEC_TRUNCATED && rc == X86_EMU_FAULT) {
+		inject(v, &fault); /* the instruction runs into a page that cannot be fetched */
+		return;
+	}
+	if (d == X86_DEC_TOO_LONG) {
+		struct x86_fault gp = { .vector = X86_EXC_GP, .has_error_code = true };
+		inject(v, &gp);
+		return;
+	}
+	if (d != X86_DEC_OK) {
+		unsupported(v, bytes, n, d == X86_DEC_TRUNCATED ? "could not fetch it" : "not a supported memory form");
+		return;
+	}
+	rc = x86_emulate(&insn, &r, &emu_ops, &data_ctx, 0, &fault);
+	if (rc == X86_EMU_FAULT) {
+		inject(v, &fault);
+		return;
+	}
+	if (rc != X86_EMU_OK) {
+		log_printf("hv: emulation of the instruction at RIP 0x%lx failed (guest paging structures not in RAM); #GP to the guest\n", r.rip);
+		struct x86_fault gp = { .vector = X86_EXC_GP, .has_error_code = true };
+		inject(v, &gp);
+		return;
+	}
+	emulation_stats.emulated++;
+	memcpy(v->gpr, r.gpr, sizeof r.gpr);
+	vmwrite(VMCS_GUEST_RSP, r.gpr[X86_RSP]);
+	vmwrite(VMCS_GUEST_RFLAGS, r.rflags);
+	if (r.rip != vmread(VMCS_GUEST_RIP)) /* unchanged: REP iterations remain, the guest re-executes */
+		vcpu_set_rip(v, r.rip);
+}

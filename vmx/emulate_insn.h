@@ -1,0 +1,19 @@
+/* Emulating the guest instruction that made an access the EPT does not let run on the hardware:
+ * emulated MMIO (misconfiguration exits) and writes to hidden hypervisor memory. The bytes are
+ * fetched through the guest's own page tables and decoded by decode/ — the exit's instruction
+ * length is not trusted (undefined for these exits, SDM 28.2.5). */
+#ifndef VMX_EMULATE_INSN_H
+#define VMX_EMULATE_INSN_H
+#include "vmx/vcpu.h"
+
+/* Fetches, decodes and emulates the instruction at the guest's RIP, completing every memory
+ * access by its guest-physical kind: RAM directly, emulated MMIO through the MMIO range table,
+ * hidden or unbacked memory as all ones with writes dropped. Injects #UD, #GP, #SS or #PF where
+ * the hardware would. Never fails the hypervisor. */
+void emulate_current_instruction(struct vcpu *v);
+
+struct emulation_stats {
+	uint64_t emulated, unsupported, faults;
+};
+extern struct emulation_stats emulation_stats;
+#endif
