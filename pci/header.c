@@ -24,7 +24,7 @@ static void init_common(struct pci_function *fn, const struct pci_ids *ids, uint
 	/* Status error bits are write-1-to-clear, PCI LB 3.0 §6.2.3. */
 	pci_config_set_w1cmask(fn, PCI_STATUS, 2, PCI_STATUS_ERROR_BITS);
 	/* Cache line size is read-write (§6.2.4); the latency timer is hardwired to 0, as
-	 * PCIe 4.0 §7.5.1.1.7 requires and §6.2.4 permits. Interrupt line is a scratch byte. */
+	 * PCIe 4.0 §7.5.1.1 requires and §6.2.4 permits. Interrupt line is a scratch byte. */
 	pci_config_set_wmask(fn, PCI_CACHE_LINE_SIZE, 1, 0xff);
 	pci_config_set_wmask(fn, PCI_INTERRUPT_LINE, 1, 0xff);
 }

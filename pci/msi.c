@@ -36,7 +36,7 @@ static unsigned log2_of(unsigned x)
 	return n;
 }
 
-/* §6.8.1.7-8: unmasking a vector whose pending bit is set sends its message. */
+/* §6.8.1 (Mask and Pending Bits): unmasking a vector whose pending bit is set sends its message. */
 static void send_unmasked_pending(void *ctx, struct pci_function *fn, unsigned offset, unsigned len,
 				  uint32_t old_value)
 {

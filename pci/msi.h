@@ -1,7 +1,7 @@
 /*
  * MSI capability, PCI LB 3.0 §6.8.1: 32- or 64-bit message address, 1..32 vectors, optional
  * per-vector mask and pending bits. pci_msi_notify is how a device model signals a vector;
- * clearing a mask bit with its pending bit set sends the message then (§6.8.1.7-8).
+ * clearing a mask bit with its pending bit set sends the message then (§6.8.1, Mask and Pending Bits).
  */
 #ifndef PCI_MSI_H
 #define PCI_MSI_H
@@ -29,7 +29,7 @@ bool pci_msi_enabled(const struct pci_msi *msi);
 /* Vectors software enabled: 2^(Multiple Message Enable), at most the implemented number. */
 unsigned pci_msi_enabled_vectors(const struct pci_msi *msi);
 uint64_t pci_msi_address(const struct pci_msi *msi);
-/* Message data of a vector: the low log2(enabled) bits of Message Data replaced by it (§6.8.3.4). */
+/* Message data of a vector: the low log2(enabled) bits of Message Data replaced by it (§6.8.1, Message Data). */
 uint32_t pci_msi_data(const struct pci_msi *msi, unsigned vector);
 bool pci_msi_masked(const struct pci_msi *msi, unsigned vector);
 bool pci_msi_pending(const struct pci_msi *msi, unsigned vector);

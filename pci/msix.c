@@ -49,7 +49,7 @@ static void send(struct pci_msix *x, unsigned v)
 	x->raise(x->raise_ctx, (uint64_t)e->addr_hi << 32 | e->addr_lo, e->data);
 }
 
-/* §6.8.2.9: a pending vector that is no longer masked sends its message and clears its bit. */
+/* §6.8.2 (Vector Control, Pending Bits): a pending vector that is no longer masked sends its message and clears its bit. */
 static void send_ready_pending(struct pci_msix *x)
 {
 	if (!pci_msix_enabled(x) || pci_msix_function_masked(x))
@@ -140,10 +140,10 @@ static void write_dword(struct pci_msix *x, uint64_t offset, uint32_t value)
 	uint32_t *d = table_dword(x, offset);
 	switch (offset % PCI_MSIX_ENTRY_SIZE) {
 	case PCI_MSIX_ENTRY_ADDR_LO:
-		*d = value & ~3u; /* §6.8.2.4: dword-aligned address */
+		*d = value & ~3u; /* §6.8.2 Message Address: dword aligned */
 		break;
 	case PCI_MSIX_ENTRY_CTRL:
-		*d = value & PCI_MSIX_ENTRY_CTRL_MASKBIT; /* §6.8.2.7: other bits reserved */
+		*d = value & PCI_MSIX_ENTRY_CTRL_MASKBIT; /* §6.8.2 Vector Control: other bits reserved */
 		break;
 	default:
 		*d = value;

@@ -3,7 +3,7 @@
  * bit array (PBA) that live in a memory BAR. The device model forwards its BAR accesses for
  * those regions to pci_msix_table_read/write and pci_msix_pba_read, and signals a vector with
  * pci_msix_notify. A masked vector (entry mask or function mask) gets its pending bit set and
- * is sent when unmasked (§6.8.2.9).
+ * is sent when unmasked (§6.8.2, Vector Control).
  */
 #ifndef PCI_MSIX_H
 #define PCI_MSIX_H
@@ -27,7 +27,7 @@ struct pci_msix {
 };
 
 /* Table and PBA locations: a memory BAR already defined on fn (BIR 0..5) and a qword-aligned
- * offset with room inside it. Storage is the caller's; entries start masked (§6.8.2.9).
+ * offset with room inside it. Storage is the caller's; entries start masked (§6.8.2, Vector Control).
  * Returns the capability offset, or 0 on bad arguments or when the list is full. */
 unsigned pci_msix_init(struct pci_msix *x, struct pci_function *fn, unsigned vectors,
 		       unsigned table_bir, uint32_t table_offset, unsigned pba_bir, uint32_t pba_offset,

@@ -34,7 +34,7 @@ static void build_config(struct testdev *d)
 	unsigned vendor = pci_cap_add_vendor(fn, 8);
 	pci_config_set(fn, vendor + 3, 4, 'M' | 'H' << 8 | 'V' << 16 | 1u << 24);
 	pci_cap_add_pcie(fn, PCI_EXP_TYPE_RC_END);
-	/* VSEC header, PCIe 4.0 §7.9.5.2: VSEC ID 15:0, revision 19:16, length 31:20. */
+	/* VSEC header, PCIe 4.0 §7.9 (Vendor-Specific Extended Capability): VSEC ID 15:0, revision 19:16, length 31:20. */
 	unsigned vsec = pci_ext_cap_add(fn, PCI_EXT_CAP_ID_VNDR, 1, 12);
 	pci_config_set(fn, vsec + 4, 4, TESTDEV_DEVICE_ID | 1u << 16 | 12u << 20);
 	pci_config_set(fn, vsec + 8, 4, 'M' | 'H' << 8 | 'V' << 16 | '1' << 24);

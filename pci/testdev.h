@@ -14,7 +14,7 @@
  *   0x08 DOORBELL   WO  writing v signals vector v: MSI-X if enabled, else MSI, else INTx
  *   0x0c IRQ_COUNT  RO  messages sent so far (including pending ones sent on unmask)
  *   0x10 LAST       RO  outcome of the last doorbell: enum pci_irq_result, or 4 when Bus
- *                       Master Enable is clear (PCIe 4.0 §7.5.1.1.3: no messages then)
+ *                       Master Enable is clear (PCIe 4.0 §7.5.1.1: no messages then)
  *   0x14 INTX       W1C bit 0: INTx requested by a doorbell while MSI and MSI-X were off
  *                       (mirrors Status.Interrupt Status; INTx is not delivered)
  *
