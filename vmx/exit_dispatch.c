@@ -80,6 +80,30 @@ void vcpu_flush_ept(struct vcpu *v)
 		invept(INVEPT_ALL_CONTEXTS, 0);
 }
 
+/* For VM-instruction error 7: which control bits break the capability MSRs (SDM 27.2.1.1). */
+static void explain_bad_controls(void)
+{
+	const struct vmx_caps *c = &vmx_caps;
+	const struct { const char *name; uint32_t field, allowed0, allowed1; } ctl[] = {
+		{ "pin-based", VMCS_PIN_CONTROLS, c->pin0, c->pin1 },
+		{ "primary processor-based", VMCS_PROC_CONTROLS, c->proc0, c->proc1 },
+		{ "secondary processor-based", VMCS_PROC_CONTROLS2, c->proc2_0, c->proc2_1 },
+		{ "VM-exit", VMCS_EXIT_CONTROLS, c->exit0, c->exit1 },
+		{ "VM-entry", VMCS_ENTRY_CONTROLS, c->entry0, c->entry1 },
+	};
+	for (unsigned i = 0; i < sizeof ctl / sizeof ctl[0]; i++) {
+		uint32_t v = (uint32_t)vmread(ctl[i].field);
+		uint32_t not_allowed = v & ~ctl[i].allowed1, missing = ~v & ctl[i].allowed0;
+		log_printf("hv:   %-26s 0x%08x%s", ctl[i].name, v, not_allowed | missing ? "" : "  ok\n");
+		if (not_allowed)
+			log_printf("  bits 0x%x set but not allowed (allowed-1 0x%x)", not_allowed, ctl[i].allowed1);
+		if (missing)
+			log_printf("  bits 0x%x clear but required (allowed-0 0x%x)", missing, ctl[i].allowed0);
+		if (not_allowed | missing)
+			log_printf("\n");
+	}
+}
+
 /* VMLAUNCH or VMRESUME itself failed (called from vmx/entry.S): the controls or host state
  * break a check of SDM 27.2 (VMfailValid, with a VM-instruction error), or there is no current
  * VMCS (VMfailInvalid). */
@@ -92,9 +116,7 @@ void vmx_entry_failed(struct vcpu *v, int how)
 		uint32_t err = (uint32_t)vmread(VMCS_INSN_ERROR);
 		log_printf("hv: VM entry failed: VM-instruction error %u: %s (SDM 31.4)\n", err, vm_instruction_error_name(err));
 		if (err == 7)
-			log_printf("hv:   controls: pin 0x%lx proc 0x%lx proc2 0x%lx exit 0x%lx entry 0x%lx\n",
-				   vmread(VMCS_PIN_CONTROLS), vmread(VMCS_PROC_CONTROLS), vmread(VMCS_PROC_CONTROLS2),
-				   vmread(VMCS_EXIT_CONTROLS), vmread(VMCS_ENTRY_CONTROLS));
+			explain_bad_controls();
 	}
 	vcpu_stop(v, STOP_VM_ENTRY_FAILED);
 	vcpu_finish(v);

@@ -50,6 +50,7 @@ expect "bochs bad guest state: guest-state fields printed" "$log" '^hv:   cs +se
 bochs_run entry-control mb2 "fault=vmentry-control"
 log=$out/entry-control.log
 expect "bochs bad control: VM-instruction error by name" "$log" 'VM-instruction error 7: VM entry with invalid control field\(s\)'
+expect "bochs bad control: the offending bits named" "$log" "pin-based +0x[0-9a-f]+  bits 0x[0-9a-f]+ set but not allowed"
 [ "$rc" = 66 ] && pass "bochs bad control: status 66" || fail "bochs bad control: status $rc"
 
 # 4. Guest misbehaviour: triple fault (with exit tracing on), HLT with interrupts off, runaway guest.
