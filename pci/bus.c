@@ -79,6 +79,14 @@ struct pci_function *pci_bus_find(const struct pci_bus *bus, uint16_t bdf)
 	return lookup(bus, bdf);
 }
 
+bool pci_bus_bar_info(const struct pci_bus *bus, uint16_t bdf, struct pci_bar_info out[PCI_BAR_SLOTS])
+{
+	const struct pci_function *fn = pci_bus_find(bus, bdf);
+	if (fn)
+		pci_bar_info(fn, out);
+	return fn != NULL;
+}
+
 static uint32_t all_ones(unsigned size)
 {
 	return size >= 4 ? UINT32_MAX : (1u << (8 * size)) - 1;

@@ -7,8 +7,9 @@
  */
 #ifndef PCI_BUS_H
 #define PCI_BUS_H
-#include "pci/config.h"
+#include "pci/bar.h"
 #include "pci/cfgaddr.h"
+#include "pci/config.h"
 
 struct pci_bus_slot {
 	uint16_t bdf;
@@ -32,6 +33,9 @@ int pci_bus_add(struct pci_bus *bus, uint16_t bdf, struct pci_function *fn);
 int pci_bus_remove(struct pci_bus *bus, uint16_t bdf);
 /* The function the guest sees at bdf, or NULL. */
 struct pci_function *pci_bus_find(const struct pci_bus *bus, uint16_t bdf);
+
+/* Every BAR of the function at bdf in one call (pci_bar_info); false when it is absent. */
+bool pci_bus_bar_info(const struct pci_bus *bus, uint16_t bdf, struct pci_bar_info out[PCI_BAR_SLOTS]);
 
 uint32_t pci_bus_read(const struct pci_bus *bus, uint16_t bdf, unsigned offset, unsigned size);
 void pci_bus_write(const struct pci_bus *bus, uint16_t bdf, unsigned offset, unsigned size, uint32_t value);

@@ -108,6 +108,11 @@ static void test_bars(void)
 	pci_bar_info(&dev.fn, info);
 	CHECK(info[0].addr == 0xfebf0000 && info[1].type == PCI_BAR_IO && info[1].addr == 0xc040 &&
 	      info[2].size == 0x4000 && info[2].prefetchable && info[2].addr == 0x800000000ull, "BAR info in one call");
+	struct pci_bar_info by_bdf[PCI_BAR_SLOTS];
+	CHECK(pci_bus_bar_info(&bus, BDF, by_bdf) && by_bdf[0].size == 0x1000 && by_bdf[1].size == 32 &&
+	      by_bdf[2].type == PCI_BAR_MEM64 && by_bdf[3].type == PCI_BAR_MEM64_UPPER && by_bdf[4].size == 0,
+	      "BAR info by B:D.F through the bus");
+	CHECK(!pci_bus_bar_info(&bus, PCI_BDF(0, 4, 0), by_bdf), "BAR info of an absent function fails");
 
 	cfg_write(PCI_BAR0, 4, 0xfebf4000);
 	CHECK(!range_lookup(&mmio, 0xfebf0000) && range_lookup(&mmio, 0xfebf4fff), "moving BAR0 moves its range");
