@@ -76,7 +76,7 @@ $(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh
 	tools/mkiso.sh $@ $(BUILD)/hv.elf mb2 ""
 
 run: deps
-	$(MAKE) all
+	$(MAKE) $(BUILD)/hv.iso
 	tools/run-bochs.sh --iso $(BUILD)/hv.iso --log $(BUILD)/run/serial.log --timeout 300 --stream
 
 test: deps
