@@ -240,13 +240,18 @@ static unsigned bytes_inside(const struct range_entry *e, uint64_t off, unsigned
 	return room < size ? (unsigned)room : size;
 }
 
-bool range_read(const struct range_table *t, uint64_t addr, unsigned size, uint64_t *value)
+/* The common case, handled without the splitting loop: an access the device implements,
+ * naturally aligned, inside the range. */
+static bool is_direct(const struct range_entry *e, uint64_t off, unsigned size)
 {
-	*value = byte_mask(size);
-	const struct range_entry *e = range_lookup(t, addr);
-	if (!e || !is_access_size(size))
-		return false;
-	uint64_t off = addr - e->base, end = off + bytes_inside(e, off, size);
+	return size >= min_access(e->ops) && size <= max_access(e->ops) && !(off & (size - 1)) &&
+	       off + size <= e->len;
+}
+
+/* Accesses the device does not implement directly: split / assembled little-endian. */
+static __attribute__((noinline)) uint64_t read_split(const struct range_entry *e, uint64_t off, unsigned size)
+{
+	uint64_t end = off + bytes_inside(e, off, size);
 	uint64_t v = byte_mask(size) & ~byte_mask((unsigned)(end - off)); /* ones past the end */
 	for (uint64_t pos = off; pos < end;) {
 		struct chunk k = next_chunk(e->ops, pos, end);
@@ -254,16 +259,13 @@ bool range_read(const struct range_table *t, uint64_t addr, unsigned size, uint6
 		v |= (got & byte_mask(k.take)) << (8 * (pos - off));
 		pos += k.take;
 	}
-	*value = v;
-	return true;
+	return v;
 }
 
-bool range_write(const struct range_table *t, uint64_t addr, unsigned size, uint64_t value)
+static __attribute__((noinline)) void write_split(const struct range_entry *e, uint64_t off, unsigned size,
+						   uint64_t value)
 {
-	const struct range_entry *e = range_lookup(t, addr);
-	if (!e || !is_access_size(size))
-		return false;
-	uint64_t off = addr - e->base, end = off + bytes_inside(e, off, size);
+	uint64_t end = off + bytes_inside(e, off, size);
 	for (uint64_t pos = off; pos < end;) {
 		struct chunk k = next_chunk(e->ops, pos, end);
 		uint64_t part = (value >> (8 * (pos - off))) & byte_mask(k.take);
@@ -278,5 +280,32 @@ bool range_write(const struct range_table *t, uint64_t addr, unsigned size, uint
 		}
 		pos += k.take;
 	}
+}
+
+bool range_read(const struct range_table *t, uint64_t addr, unsigned size, uint64_t *value)
+{
+	const struct range_entry *e = range_lookup(t, addr);
+	if (!e || !is_access_size(size)) {
+		*value = byte_mask(size);
+		return false;
+	}
+	uint64_t off = addr - e->base;
+	if (is_direct(e, off, size))
+		*value = e->ops->read(e->opaque, off, size) & byte_mask(size);
+	else
+		*value = read_split(e, off, size);
+	return true;
+}
+
+bool range_write(const struct range_table *t, uint64_t addr, unsigned size, uint64_t value)
+{
+	const struct range_entry *e = range_lookup(t, addr);
+	if (!e || !is_access_size(size))
+		return false;
+	uint64_t off = addr - e->base;
+	if (is_direct(e, off, size))
+		e->ops->write(e->opaque, off, size, value & byte_mask(size));
+	else
+		write_split(e, off, size, value);
 	return true;
 }

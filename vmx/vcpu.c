@@ -54,8 +54,3 @@ void vcpu_inject_nmi(struct vcpu *v)
 {
 	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | VEC_NMI);
 }
-
-uint64_t vcpu_exit_qualification(void)
-{
-	return vmread(VMCS_EXIT_QUALIFICATION);
-}

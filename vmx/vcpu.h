@@ -32,7 +32,12 @@ struct vcpu {
 };
 
 /* The exit qualification of the exit being handled (SDM 28.2.1). */
-uint64_t vcpu_exit_qualification(void);
+static inline uint64_t vcpu_exit_qualification(void)
+{
+	uint64_t v;
+	__asm__ volatile("vmread %1, %0" : "=rm"(v) : "r"((uint64_t)0x6400) : "cc");
+	return v;
+}
 
 /* Stops the guest: the run loop prints statistics and ends the machine with `status`. */
 void vcpu_stop(struct vcpu *v, int status);
