@@ -81,6 +81,8 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 
 	char opt[64], why[256];
 	const char *cl = boot_info.cmdline;
+	if (cmdline_get(cl, "fault", opt, sizeof opt) && !strcmp(opt, "hv-exception"))
+		__asm__ volatile("ud2"); /* test of the exception dump (tests/emu/scenarios.sh) */
 	trace_exits = cmdline_get(cl, "trace", opt, sizeof opt) && !strcmp(opt, "exits");
 	enum vmcs_fault fault = VMCS_FAULT_NONE;
 	if (cmdline_get(cl, "fault", opt, sizeof opt))

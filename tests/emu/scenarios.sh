@@ -17,8 +17,12 @@ refuse() { # refuse NAME LOG PATTERN: the log has no such line
 	if grep -aEq -- "$3" "$2"; then fail "$1: unexpected /$3/ in $2"; else pass "$1"; fi
 }
 
-bochs_run() { # bochs_run NAME PROTO CMDLINE -> log at $out/NAME.log, status in $rc
-	tools/mkiso.sh "$out/$1.iso" build/hv.elf "$2" "$3" || { fail "$1: ISO build"; rc=255; return; }
+bochs_run() { # bochs_run NAME PROTO CMDLINE [MODULE...] -> log at $out/NAME.log, status in $rc
+	local name=$1 proto=$2 cmdline=$3
+	shift 3
+	tools/mkiso.sh "$out/$name.iso" build/hv.elf "$proto" "$cmdline" "$@" || { fail "$name: ISO build"; rc=255; return; }
+	set -- "$name"
+
 	tools/run-bochs.sh --iso "$out/$1.iso" --log "$out/$1.log" --timeout 120
 	rc=$?
 	rm -f "$out/$1.iso"
@@ -36,10 +40,22 @@ expect "bochs hypervisor memory hidden from the guest" "$log" 'hypervisor pool \
 expect "bochs exit statistics table" "$log" '^  VMCALL +[0-9]+ +[0-9]+ +[0-9]+'
 refuse "bochs selftest no hypervisor exception" "$log" 'CPU exception in the hypervisor'
 
-# 2. Multiboot v1 boot of the same image.
-bochs_run selftest-mb1 mb1 ""
-expect "bochs multiboot v1 boot" "$out/selftest-mb1.log" '^hv: multiboot v1 from "GRUB'
-expect "bochs multiboot v1 selftest passes" "$out/selftest-mb1.log" '^guest: selftest: [0-9]+ passed, 0 failed'
+# 2. Multiboot v1 boot of the same image, with a module (hidden from the guest like all
+#    hypervisor-owned memory).
+head -c 100000 /dev/urandom >"$out/module.bin"
+bochs_run selftest-mb1 mb1 "" "$out/module.bin"
+log=$out/selftest-mb1.log
+expect "bochs multiboot v1 boot" "$log" '^hv: multiboot v1 from "GRUB'
+expect "bochs multiboot v1 module listed" "$log" '^  module 0: [0-9a-f]+-[0-9a-f]+ "module.bin"'
+expect "bochs multiboot module hidden from the guest" "$log" '^  [0-9a-f]+-[0-9a-f]+ multiboot module'
+expect "bochs multiboot v1 selftest passes" "$log" '^guest: selftest: [0-9]+ passed, 0 failed'
+
+# 2b. A CPU exception inside the hypervisor: register dump, clean stop.
+bochs_run hv-exception mb2 "fault=hv-exception"
+log=$out/hv-exception.log
+expect "bochs hypervisor exception named" "$log" '^hv: CPU exception in the hypervisor: vector 6 \(#UD invalid opcode\)'
+expect "bochs hypervisor exception register dump" "$log" '^  rax=[0-9a-f]{16} rbx=[0-9a-f]{16}'
+[ "$rc" = 3 ] && pass "bochs hypervisor exception: status 3" || fail "bochs hypervisor exception: status $rc"
 
 # 3. VM-entry failure diagnosis, provoked on purpose.
 bochs_run entry-guest-state mb2 "fault=vmentry-guest-state"
