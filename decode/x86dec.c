@@ -1,17 +1,11 @@
 /* x86dec: decode instruction bytes given as hex, one instruction per line (host tool).
  * Usage: x86dec [-m 64|32|16] < input
  * Each line prints "<hex> len=N size=N access=r|w|rw|none ..." or "<hex> unsupported". */
-#include "decode/x86_decode.h"
+#include "decode/format.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
-
-/* Register used in an address: its name at the address size. */
-static const char *addr_reg(const struct x86_insn *in, unsigned r)
-{
-	return x86_reg_name(r, in->addrsize);
-}
 
 /* Parses hex digits, ignoring spaces; returns the byte count or -1 on a bad character. */
 static int parse_hex(const char *s, unsigned char *out, int max)
@@ -60,48 +54,21 @@ int main(int argc, char **argv)
 			continue; /* blank line */
 		char hex[200] = "";
 		size_t hl = 0;
-		for (int i = 0; i < (n < 40 ? n : 40); i++)
+		for (int i = 0; i < n; i++)
 			hl += (size_t)snprintf(hex + hl, sizeof hex - hl, "%s%02x", i ? " " : "", bytes[i]);
 		if (n < 0) {
-			printf("%s unsupported (bad hex)\n", line);
+			printf("%s unsupported\n", line);
 			continue;
 		}
 		struct x86_insn in;
 		int rc = x86_decode(bytes, (size_t)n, mode, &in);
 		if (rc != X86_DEC_OK) {
-			printf("%s unsupported%s\n", hex,
-			       rc == X86_DEC_TRUNCATED ? " (truncated)" : rc == X86_DEC_TOO_LONG ? " (too long)" : "");
+			printf("%s unsupported\n", hex);
 			continue;
 		}
-		static const char *const acc[4] = { "none", "r", "w", "rw" };
-		const char *r = x86_reg_name(in.reg, in.op >= X86_OP_MOVD ? 16 : in.opsize);
-		printf("%s len=%u size=%u access=%s %s", hex, in.len, in.memsize, acc[in.access & 3],
-		       x86_op_name(in.op));
-		if (in.form == X86_FORM_M_R || in.form == X86_FORM_R_M)
-			printf(" reg=%s", r);
-		if (in.form == X86_FORM_STRING)
-			printf(" reg=%s", r);
-		if (in.form == X86_FORM_M_I)
-			printf(" imm=0x%llx", (unsigned long long)in.imm);
-		printf(" mem=[");
-		const char *sep = "";
-		if (in.form == X86_FORM_STRING && in.op == X86_OP_MOVS) {
-			printf("%s -> es:%s", addr_reg(&in, X86_RSI), addr_reg(&in, X86_RDI));
-		} else {
-			if (in.base != X86_REG_NONE) { printf("%s", addr_reg(&in, in.base)); sep = "+"; }
-			if (in.index != X86_REG_NONE) { printf("%s%s*%u", sep, addr_reg(&in, in.index), in.scale); sep = "+"; }
-			if (in.disp || !*sep) {
-				if (in.disp < 0 && *sep)
-					printf("-0x%llx", (unsigned long long)-(uint64_t)in.disp);
-				else
-					printf("%s0x%llx", sep, (unsigned long long)in.disp);
-			}
-		}
-		printf("] seg=%s opsize=%u addrsize=%u", x86_seg_name(in.seg), in.opsize, in.addrsize);
-		if (in.prefixes & X86_PFX_REP) printf(" rep");
-		if (in.prefixes & X86_PFX_REPNE) printf(" repne");
-		if (in.prefixes & X86_PFX_LOCK) printf(" lock");
-		printf("\n");
+		char text[256];
+		x86_format_insn(text, sizeof text, &in);
+		printf("%s %s\n", hex, text);
 	}
 	return 0;
 }

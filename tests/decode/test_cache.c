@@ -1,0 +1,79 @@
+/* Decode cache and notify fast path: hits skip decode, bytes are validated on every hit
+ * (self-modifying code), keys include CR3 and mode, counters; the notify encoding. */
+#include "decode/fetch.h"
+#include "decode/notify.h"
+#include "tests/decode/fake_guest.h"
+#include "tests/check.h"
+
+static struct fake_guest G;
+static struct x86_fault F;
+#define R (G.regs)
+
+int main(void)
+{
+	struct x86_dcache cache;
+	struct x86_insn in;
+	x86_dcache_init(&cache);
+	fg_reset(&G, X86_MODE_64);
+	fg_identity_map_64(&G);
+	R.rip = 0x100000;
+	memcpy(G.ram + 0x100000, "\x8b\x04\x25\x00\x00\xe0\xfe", 7);
+
+	CHECK(x86_fetch_decode(&G.lin, &cache, &in, &F) == 0 && in.len == 7 && cache.misses == 1 && cache.hits == 0,
+	      "cache: first decode is a miss");
+	CHECK(x86_fetch_decode(&G.lin, &cache, &in, &F) == 0 && in.len == 7 && in.op == X86_OP_MOV && cache.hits == 1,
+	      "cache: second decode at the same RIP/CR3 is a hit");
+	G.ram[0x100000] = 0x89; /* self-modifying code: now a store */
+	CHECK(x86_fetch_decode(&G.lin, &cache, &in, &F) == 0 && in.access == X86_ACCESS_WRITE && cache.misses == 2,
+	      "cache: changed bytes at the same RIP are a miss and decode afresh");
+	CHECK(x86_fetch_decode(&G.lin, &cache, &in, &F) == 0 && in.access == X86_ACCESS_WRITE && cache.hits == 2,
+	      "cache: the new decoding is cached");
+	uint64_t cr3 = R.cr3;
+	memcpy(G.ram + 0x3000, G.ram + 0x1000, 0x2000); /* same mapping under another CR3 */
+	fg_w64(&G, 0x3000, 0x4000 | 0x7);
+	R.cr3 = 0x3000;
+	CHECK(x86_fetch_decode(&G.lin, &cache, &in, &F) == 0 && cache.misses == 3, "cache: another CR3 is a miss");
+	R.cr3 = cr3;
+	CHECK(x86_fetch_decode(&G.lin, &cache, &in, &F) == 0 && cache.misses == 3 && cache.hits == 3,
+	      "cache: both CR3s stay cached (the slot index mixes in CR3)");
+	/* unsupported instructions are not cached and give #UD every time */
+	R.rip = 0x100100;
+	memcpy(G.ram + 0x100100, "\x0f\x0b", 2);
+	CHECK(x86_fetch_decode(&G.lin, &cache, &in, &F) == X86_EMU_FAULT && F.vector == X86_EXC_UD &&
+	      x86_fetch_decode(&G.lin, &cache, &in, &F) == X86_EMU_FAULT, "cache: #UD is not cached");
+	/* a full set of distinct RIPs */
+	unsigned hits_before = (unsigned)cache.hits;
+	for (unsigned pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < X86_DCACHE_ENTRIES; i++) {
+			R.rip = 0x200000 + i * 16;
+			memcpy(G.ram + R.rip, "\x89\x02", 2);
+			x86_fetch_decode(&G.lin, &cache, &in, &F);
+		}
+	CHECK(cache.hits - hits_before == X86_DCACHE_ENTRIES,
+	      "cache: %u instructions 16 bytes apart all fit (second pass all hits)", X86_DCACHE_ENTRIES);
+	/* mode is part of the key */
+	x86_dcache_flush(&cache);
+	uint8_t b[2] = { 0x89, 0x02 };
+	struct x86_insn i64, i16;
+	x86_decode(b, 2, X86_MODE_64, &i64);
+	x86_dcache_insert(&cache, 0x5000, 0, X86_MODE_64, b, &i64);
+	CHECK(x86_dcache_find(&cache, 0x5000, 0, X86_MODE_16) == NULL && x86_dcache_find(&cache, 0x5000, 0, X86_MODE_64),
+	      "cache: mode is part of the key");
+	(void)i16;
+
+	/* notify fast path */
+	uint8_t n1[] = { 0x89, 0x02, 0x90 }, n2[] = { 0x66, 0x89, 0x02 }, n3[] = { 0x89, 0x03 };
+	CHECK(x86_notify_match(n1, 3, X86_MODE_64) && x86_notify_match(n1, 2, X86_MODE_32) &&
+	      !x86_notify_match(n1, 2, X86_MODE_16) && !x86_notify_match(n2, 3, X86_MODE_64) &&
+	      !x86_notify_match(n3, 2, X86_MODE_64) && !x86_notify_match(n1, 1, X86_MODE_64),
+	      "notify: exactly 89 02 in 32/64-bit mode");
+	struct x86_insn nin;
+	CHECK(x86_decode(n1, 2, X86_MODE_64, &nin) == 0 && nin.len == X86_NOTIFY_LEN && nin.memsize == X86_NOTIFY_SIZE &&
+	      nin.reg == X86_RAX && nin.base == X86_RDX && nin.access == X86_ACCESS_WRITE,
+	      "notify: the full decoder agrees (store of EAX to [RDX], 4 bytes, length 2)");
+	R.rip = 0xfffffffe;
+	R.gpr[X86_RAX] = 0x1234567800000003ull;
+	x86_notify_complete(&R, X86_MODE_32);
+	CHECK(x86_notify_value(&R) == 3 && R.rip == 0, "notify: value is EAX, RIP advances by 2 (wrapping in 32-bit mode)");
+	return CHECK_DONE();
+}
