@@ -108,6 +108,7 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	msr_policy_init();
 	io_spaces_init();
 	testport_init();
+	scratch_mmio_init();
 
 	struct guest_start_state start;
 	if (guest_load_selftest(&boot_info, selftest_args, &start))

@@ -1,6 +1,7 @@
 #include "devices/io_spaces.h"
 #include "vmx/bitmaps.h"
 #include "boot/console.h"
+#include "ept/guest_memory.h"
 
 #define PIO_RANGES 256
 #define MMIO_RANGES 2048
@@ -23,5 +24,20 @@ int pio_register(uint16_t base, uint16_t len, const struct range_ops *ops, void 
 		return r;
 	}
 	io_intercept(base, len, true);
+	return 0;
+}
+
+int mmio_register(uint64_t base, uint64_t len, const struct range_ops *ops, void *opaque, const char *name)
+{
+	if ((base | len) & 0xfff || guest_memory_ram_ptr(base, 1) || guest_memory_is_hidden(base)) {
+		log_printf("hv: cannot make 0x%lx-0x%lx MMIO for %s: not a page-aligned hole\n", base, base + len - 1, name);
+		return RANGE_EINVAL;
+	}
+	int r = range_register(&mmio_space, base, len, ops, opaque, name);
+	if (r) {
+		log_printf("hv: cannot register MMIO 0x%lx-0x%lx for %s: %s\n", base, base + len - 1, name, range_strerror(r));
+		return r;
+	}
+	ept_set_mmio(&guest_mem.ept, base, len);
 	return 0;
 }

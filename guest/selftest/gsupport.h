@@ -53,5 +53,6 @@ static inline uint64_t rdtsc_ordered(void)
 }
 
 void run_selftests(const struct guest_info *info);
+void run_mmio_forms(void);
 void run_benchmarks(const struct guest_info *info);
 #endif

@@ -206,4 +206,5 @@ void run_selftests(const struct guest_info *info)
 	test_vmx_hidden();
 	test_hlt();
 	test_hidden(info);
+	run_mmio_forms();
 }
