@@ -16,11 +16,13 @@
 #include "ept/guest_memory.h"
 #include "devices/io_spaces.h"
 #include "guest/loader.h"
+#include "pci/hv/vpci.h"
 #include "lib/string.h"
 
 extern char hv_image_start[], hv_image_end[];
 void boot_main(uint32_t magic, uint64_t info_pa);
 void msr_policy_init(void);
+void testdev_glue_init(void);
 
 #define POOL_SIZE (8ull << 20) /* the hypervisor's memory: page tables, VMCS, EPT, bitmaps */
 
@@ -109,9 +111,14 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	io_spaces_init();
 	testport_init();
 	scratch_mmio_init();
+	char hide[128] = "";
+	cmdline_get(cl, "pci.hide", hide, sizeof hide);
+	uint64_t rsdp = vpci_init(hide, boot_info.acpi_rsdp);
+	testdev_glue_init();
+	vpci_map_ecam();
 
 	struct guest_start_state start;
-	if (guest_load_selftest(&boot_info, selftest_args, &start))
+	if (guest_load_selftest(&boot_info, selftest_args, rsdp, &start))
 		platform_shutdown(1);
 	vcpu0.watchdog_ticks = watchdog * 1000000;
 	if (vmcs_setup(&vcpu0, &start, ept_pointer(&guest_mem.ept), fault))

@@ -4,6 +4,7 @@
 #include "vmx/vmx_caps.h"
 #include "boot/console.h"
 #include "lib/string.h"
+#include "vmx/vmx_insn.h"
 
 struct guest_memory guest_mem;
 
@@ -53,6 +54,61 @@ void *guest_memory_ram_ptr(uint64_t gpa, uint64_t len)
 	return 0;
 }
 
+/* The mapping [base, end) has when no device claims it: uncached identity, RAM write-back,
+ * hidden ranges onto the ones page. */
+static int map_default(uint64_t base, uint64_t end)
+{
+	struct guest_memory *g = &guest_mem;
+	const struct boot_info *bi = g->boot;
+	int r = ept_map(&g->ept, base, base, end - base, EPT_RWX | EPT_MEMTYPE(EPT_MT_UC));
+	for (unsigned i = 0; i < bi->n_mmap && !r; i++) {
+		const struct mmap_entry *m = &bi->mmap[i];
+		uint64_t b = PAGE_UP(m->base), e = PAGE_DOWN(m->base + m->len);
+		b = b < base ? base : b;
+		e = e > end ? end : e;
+		if (is_ram_type(m->type) && e > b)
+			r = ept_map(&g->ept, b, b, e - b, EPT_RWX | EPT_MEMTYPE(EPT_MT_WB));
+	}
+	for (unsigned i = 0; i < g->n_hidden && !r; i++) {
+		uint64_t b = g->hidden[i].base < base ? base : g->hidden[i].base;
+		uint64_t e = g->hidden[i].end > end ? end : g->hidden[i].end;
+		if (e > b)
+			r = ept_map_alias(&g->ept, b, g->ones_page_pa, e - b, EPT_R | EPT_X | EPT_MEMTYPE(EPT_MT_WB));
+	}
+	return r;
+}
+
+void guest_memory_flush(void)
+{
+	/* Single-context INVEPT if supported (EPT_VPID_CAP bit 25), else all contexts (bit 26). */
+	if ((vmx_caps.ept_vpid >> 25) & 1)
+		invept(INVEPT_SINGLE_CONTEXT, ept_pointer(&guest_mem.ept));
+	else
+		invept(INVEPT_ALL_CONTEXTS, 0);
+}
+
+void guest_memory_restore(uint64_t gpa, uint64_t len)
+{
+	gpa = PAGE_DOWN(gpa);
+	if (gpa < guest_mem.top)
+		map_default(gpa, PAGE_UP(gpa + len) < guest_mem.top ? PAGE_UP(gpa + len) : guest_mem.top);
+	guest_memory_flush();
+}
+
+bool guest_memory_set_mmio(uint64_t gpa, uint64_t len)
+{
+	gpa = PAGE_DOWN(gpa);
+	len = PAGE_UP(len);
+	for (unsigned i = 0; i < guest_mem.n_hidden; i++)
+		if (gpa < guest_mem.hidden[i].end && guest_mem.hidden[i].base < gpa + len) {
+			log_printf("hv: refusing MMIO at 0x%lx-0x%lx: it overlaps hypervisor memory\n", gpa, gpa + len - 1);
+			return false;
+		}
+	ept_set_mmio(&guest_mem.ept, gpa, len);
+	guest_memory_flush();
+	return true;
+}
+
 int guest_memory_build(const struct boot_info *bi)
 {
 	struct guest_memory *g = &guest_mem;
@@ -69,17 +125,7 @@ int guest_memory_build(const struct boot_info *bi)
 
 	struct ept_ops ops = { ept_alloc, ept_ptr, 0 };
 	int r = ept_init(&g->ept, &ops, vmx_has_ept_2m(), vmx_has_ept_1g());
-	/* Everything uncached first, then RAM write-back, then the hidden ranges on top. */
-	r = r ?: ept_map(&g->ept, 0, 0, g->top, EPT_RWX | EPT_MEMTYPE(EPT_MT_UC));
-	for (unsigned i = 0; i < bi->n_mmap && !r; i++) {
-		const struct mmap_entry *m = &bi->mmap[i];
-		uint64_t b = PAGE_UP(m->base), e = PAGE_DOWN(m->base + m->len);
-		if (is_ram_type(m->type) && e > b)
-			r = ept_map(&g->ept, b, b, e - b, EPT_RWX | EPT_MEMTYPE(EPT_MT_WB));
-	}
-	for (unsigned i = 0; i < g->n_hidden && !r; i++)
-		r = ept_map_alias(&g->ept, g->hidden[i].base, g->ones_page_pa, g->hidden[i].end - g->hidden[i].base,
-				  EPT_R | EPT_X | EPT_MEMTYPE(EPT_MT_WB));
+	r = r ?: map_default(0, g->top);
 	if (r) {
 		log_printf("hv: building the EPT failed (%d)\n", r);
 		return -1;

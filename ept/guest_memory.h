@@ -44,4 +44,11 @@ bool guest_memory_is_hidden(uint64_t gpa);
 /* A host pointer to [gpa, gpa+len) if all of it is guest RAM (never hidden memory), else NULL. */
 void *guest_memory_ram_ptr(uint64_t gpa, uint64_t len);
 void guest_memory_print(void);
+/* INVEPT after a change to the live EPT (SDM 29.4.3.1). */
+void guest_memory_flush(void);
+/* Gives [gpa, gpa+len) its default mapping back (after a device left it), and flushes. */
+void guest_memory_restore(uint64_t gpa, uint64_t len);
+/* Makes [gpa, gpa+len) emulated MMIO (misconfiguration entries) and flushes; refuses (logged)
+ * ranges over hypervisor memory. */
+bool guest_memory_set_mmio(uint64_t gpa, uint64_t len);
 #endif

@@ -19,5 +19,6 @@ struct guest_info {
 	struct guest_range ram[GUEST_INFO_MAX_RAM];       /* RAM the guest owns */
 	struct guest_range hidden[GUEST_INFO_MAX_HIDDEN]; /* hypervisor memory: reads as ones */
 	uint64_t image_base, image_end;                   /* where the guest itself was loaded */
+	uint64_t acpi_rsdp;                               /* the RSDP to use (it lists the MCFG) */
 };
 #endif

@@ -17,7 +17,25 @@
 #define HC_EXIT 3       /* RBX = status: the guest is finished; the hypervisor prints its exit
                            statistics and ends the machine with that status. Does not return. */
 #define HC_EXIT_COUNT 4 /* RBX = exit reason, or ~0 for all reasons -> RAX = exits so far */
-#define HC_PCI_BAR_INFO 5 /* reserved for the PCI work: all BARs of a function in one exit */
+#define HC_PCI_BAR_INFO 5 /* RBX = B:D.F (bus << 8 | dev << 3 | fn), RCX = GPA of struct
+                             hc_bar_info[7] -> RAX = 0, or HC_EINVAL for an absent function.
+                             Every BAR's size, type and address in one exit (instead of 4-8
+                             config accesses per BAR). */
+
+#define HC_BAR_NONE 0
+#define HC_BAR_MEM32 1
+#define HC_BAR_MEM64 2       /* this slot and the next are one BAR */
+#define HC_BAR_MEM64_UPPER 3 /* the upper half of the previous slot's BAR */
+#define HC_BAR_IO 4
+#define HC_BAR_ROM 5         /* slot 6: the expansion ROM */
+#define HC_BAR_PREFETCHABLE 1u /* flags */
+#define HC_BAR_DECODING 2u     /* the command register (or ROM enable) lets it decode */
+#ifndef __ASSEMBLY__
+struct hc_bar_info {
+	unsigned long long size, addr;
+	unsigned int type, flags;
+};
+#endif
 
 #define HC_ENOSYS (-1L) /* no such function */
 #define HC_EINVAL (-2L) /* bad argument (e.g. a buffer outside guest RAM) */

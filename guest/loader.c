@@ -11,7 +11,8 @@ extern const uint8_t guest_selftest_image[], guest_selftest_image_end[]; /* gues
 
 #define PAGE 4096ull
 
-static void fill_info(struct guest_info *gi, const struct boot_info *bi, const char *args, uint64_t end)
+static void fill_info(struct guest_info *gi, const struct boot_info *bi, const char *args, uint64_t end,
+		      uint64_t rsdp)
 {
 	memset(gi, 0, sizeof *gi);
 	gi->magic = GUEST_INFO_MAGIC;
@@ -20,6 +21,7 @@ static void fill_info(struct guest_info *gi, const struct boot_info *bi, const c
 		gi->args[i] = args[i];
 	gi->image_base = SELFTEST_LOAD_ADDR;
 	gi->image_end = end;
+	gi->acpi_rsdp = rsdp;
 	/* Guest RAM: the memory map's RAM minus hidden ranges, split where they cut through. */
 	for (unsigned i = 0; i < bi->n_mmap; i++) {
 		if (bi->mmap[i].type != MMAP_RAM)
@@ -50,7 +52,7 @@ static void fill_info(struct guest_info *gi, const struct boot_info *bi, const c
 	}
 }
 
-int guest_load_selftest(const struct boot_info *bi, const char *args, struct guest_start_state *s)
+int guest_load_selftest(const struct boot_info *bi, const char *args, uint64_t rsdp, struct guest_start_state *s)
 {
 	uint64_t size = (uint64_t)(guest_selftest_image_end - guest_selftest_image);
 	uint64_t image_end = (SELFTEST_LOAD_ADDR + size + PAGE - 1) & ~(PAGE - 1);
@@ -68,7 +70,7 @@ int guest_load_selftest(const struct boot_info *bi, const char *args, struct gue
 		((uint64_t *)(uintptr_t)pdpt)[i] = (pd + i * PAGE) | 3;
 	for (unsigned i = 0; i < 2048; i++)
 		((uint64_t *)(uintptr_t)pd)[i] = ((uint64_t)i << 21) | 0x83; /* present, writable, 2 MiB */
-	fill_info((struct guest_info *)(uintptr_t)info, bi, args, end);
+	fill_info((struct guest_info *)(uintptr_t)info, bi, args, end, rsdp);
 
 	memset(s, 0, sizeof *s);
 	s->rip = SELFTEST_LOAD_ADDR;

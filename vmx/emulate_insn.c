@@ -17,6 +17,8 @@ enum phys_kind { PHYS_DIRECT, PHYS_MMIO, PHYS_NOTHING };
 
 static enum phys_kind classify(uint64_t gpa, uint64_t *hpa)
 {
+	if (range_lookup(&mmio_space, gpa))
+		return PHYS_MMIO; /* emulated devices, including read-only-mapped ones (ECAM) */
 	uint64_t entry = ept_lookup(&guest_mem.ept, gpa, 0, hpa);
 	if (ept_entry_is_mmio(entry))
 		return PHYS_MMIO;

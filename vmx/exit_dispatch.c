@@ -71,14 +71,6 @@ static void exit_unexpected(struct vcpu *v)
 	vcpu_stop(v, STOP_UNHANDLED_EXIT);
 }
 
-void vcpu_flush_ept(struct vcpu *v)
-{
-	/* Single-context INVEPT if supported (EPT_VPID_CAP bit 25), else all contexts (bit 26). */
-	if ((vmx_caps.ept_vpid >> 25) & 1)
-		invept(INVEPT_SINGLE_CONTEXT, v->eptp);
-	else
-		invept(INVEPT_ALL_CONTEXTS, 0);
-}
 
 /* For VM-instruction error 7: which control bits break the capability MSRs (SDM 27.2.1.1). */
 static void explain_bad_controls(void)

@@ -5,6 +5,7 @@
 #include "vmx/emulate_insn.h"
 #include "ept/guest_memory.h"
 #include "boot/console.h"
+#include "devices/io_spaces.h"
 
 #define EPT_QUAL_WRITE (1u << 1)
 #define EPT_QUAL_NMI_UNBLOCKED (1u << 12)
@@ -26,7 +27,8 @@ static bool redeliver_interrupted_event(void)
 	return true;
 }
 
-/* EPT violation: the guest touched hidden (hypervisor) memory or memory above the map.
+/* EPT violation: the guest wrote to a read-only device page (the ECAM window: reads run on the
+ * hardware, writes are emulated) or touched hidden (hypervisor) memory or memory above the map.
  * Reads of hidden memory return ones without an exit (the ones page); what arrives is a write,
  * a fetch, or an access to an unmapped page. A page above the map becomes a ones page; a write
  * is completed by emulating the instruction with the write dropped. */
@@ -34,6 +36,11 @@ void exit_ept_violation(struct vcpu *v)
 {
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR), page = gpa & ~0xfffull;
 	uint64_t q = vcpu_exit_qualification();
+	if (range_lookup(&mmio_space, gpa)) {
+		if (!redeliver_interrupted_event())
+			emulate_current_instruction(v);
+		return;
+	}
 	if (!guest_memory_is_hidden(gpa) && gpa < guest_mem.top) {
 		log_printf("hv: EPT violation at GPA 0x%lx (qualification 0x%lx) at RIP 0x%lx outside hidden memory; stopping the guest\n",
 			   gpa, q, vmread(VMCS_GUEST_RIP));
@@ -45,7 +52,7 @@ void exit_ept_violation(struct vcpu *v)
 	if (gpa >= guest_mem.top) {
 		/* Not present (above the map): from now on it reads as ones, like hidden memory. */
 		ept_map_alias(&guest_mem.ept, page, guest_mem.ones_page_pa, 4096, EPT_R | EPT_X | EPT_MEMTYPE(EPT_MT_WB));
-		vcpu_flush_ept(v);
+		guest_memory_flush();
 		if (!(q & EPT_QUAL_WRITE))
 			return; /* retry the read or fetch */
 	}

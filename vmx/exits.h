@@ -18,8 +18,6 @@ void vcpu_finish(struct vcpu *v) __attribute__((noreturn));
 uint64_t vcpu_exits_total(const struct vcpu *v);
 /* Logs guest RIP, CR0/3/4, EFER and segment state: what a triple fault or bad entry needs. */
 void vcpu_dump_guest_state(void);
-/* Invalidates EPT-derived translations after the EPT changed (SDM 29.4.3.1). */
-void vcpu_flush_ept(struct vcpu *v);
 
 extern bool trace_exits;
 #endif

@@ -4,6 +4,7 @@
 #include "ept/guest_memory.h"
 #include "boot/console.h"
 #include "guest/hypercall_abi.h"
+#include "pci/hv/vpci.h"
 
 static long hc_log(struct vcpu *v)
 {
@@ -30,6 +31,15 @@ static long hc_exit_count(struct vcpu *v)
 	return (long)v->stats[reason].count;
 }
 
+static long hc_pci_bar_info(struct vcpu *v)
+{
+	struct hc_bar_info *out = guest_memory_ram_ptr(v->gpr[GPR_RCX], 7 * sizeof *out);
+	uint16_t bdf = (uint16_t)v->gpr[GPR_RBX];
+	if (!out || v->gpr[GPR_RBX] > 0xffff)
+		return HC_EINVAL;
+	return vpci_bar_info(bdf, out) ? 0 : HC_EINVAL;
+}
+
 /* VMCALL: function in RAX, arguments in RBX/RCX/RDX/RSI, result in RAX. Only CPL 0 may call. */
 void exit_vmcall(struct vcpu *v)
 {
@@ -47,6 +57,7 @@ void exit_vmcall(struct vcpu *v)
 			vcpu_stop(v, (int)(v->gpr[GPR_RBX] & 0xff));
 			return;
 		case HC_EXIT_COUNT: ret = hc_exit_count(v); break;
+		case HC_PCI_BAR_INFO: ret = hc_pci_bar_info(v); break;
 		default: ret = HC_ENOSYS; break;
 		}
 	}

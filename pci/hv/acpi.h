@@ -1,0 +1,24 @@
+/* The few ACPI facts the hypervisor needs (ACPI 6.4 §5.2): finding the RSDP and a table by
+ * signature, and adding an MCFG table (PCI Firmware 3.2 §4.1.2) for the guest's ECAM window. */
+#ifndef PCI_HV_ACPI_H
+#define PCI_HV_ACPI_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mcfg_info {
+	uint64_t base;
+	unsigned segment, start_bus, end_bus;
+};
+
+/* The RSDP: at rsdp_hint if non-zero (a multiboot2 tag's copy), else found by scanning the
+ * EBDA and 0xE0000-0xFFFFF. 0 when there is none. */
+uint64_t acpi_find_rsdp(uint64_t rsdp_hint);
+/* The first table with that signature in the RSDT/XSDT, or 0. */
+uint64_t acpi_find_table(uint64_t rsdp, const char sig[4]);
+bool acpi_find_mcfg(uint64_t rsdp_hint, struct mcfg_info *out);
+/* Gives the guest an MCFG describing one ECAM window, leaving the firmware's tables alone:
+ * builds the MCFG, a copy of the RSDT/XSDT with it added and a new RSDP pointing there, all in
+ * `page` (4 KiB the guest can read but not write). Returns the new RSDP's physical address (the
+ * guest is told it: guest_info, boot_params.acpi_rsdp_addr), or 0 (logged). */
+uint64_t acpi_add_mcfg(uint64_t rsdp_hint, uint8_t *page, uint64_t page_pa, const struct mcfg_info *m);
+#endif
