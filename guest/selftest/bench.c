@@ -3,17 +3,20 @@
  * few guest instructions of the loop. */
 #include "guest/selftest/gsupport.h"
 #include "devices/io_spaces.h"
+#include "guest/selftest/pci_access.h"
 
 #define ROUNDS 200
 
-#define MEASURE(name, ...)                                                                  \
+#define MEASURE(name, ...) MEASURE_N(name, ROUNDS, __VA_ARGS__)
+#define MEASURE_N(name, rounds, ...)                                                         \
 	do {                                                                                 \
+		const int ROUNDS_ = (rounds);                                                \
 		uint64_t t0 = rdtsc_ordered();                                               \
-		for (int i = 0; i < ROUNDS; i++) {                                           \
+		for (int i = 0; i < ROUNDS_; i++) {                                          \
 			__VA_ARGS__;                                                              \
 		}                                                                            \
 		uint64_t t1 = rdtsc_ordered();                                               \
-		gprintf("bench: %s = %lu cycles", name, (t1 - t0) / ROUNDS);                 \
+		gprintf("bench: %s = %lu cycles", name, (t1 - t0) / ROUNDS_);                \
 	} while (0)
 
 void run_benchmarks(const struct guest_info *info)
@@ -26,4 +29,31 @@ void run_benchmarks(const struct guest_info *info)
 	/* A write to hidden memory: EPT violation + one monitor-trap-flag step (two exits). */
 	MEASURE("ept_violation", *(volatile uint32_t *)hidden = 1);
 	MEASURE("loop_overhead", __asm__ volatile("" ::: "memory"));
+
+	/* PCI configuration space: the same register by CF8/CFC (two exits) and by ECAM (none). */
+	int td = pci_find_device(0x1234, 0x11e5);
+	if (!pci_find_ecam(info) || td < 0) {
+		gprintf("FAIL bench: no ECAM window or no test device");
+		return;
+	}
+	unsigned bdf = (unsigned)td;
+	MEASURE_N("cfg_read_cf8", 100000, (void)cf8_read32(bdf, 0));
+	MEASURE_N("cfg_read_ecam", 100000, (void)ecam_read32(bdf, 0));
+	MEASURE_N("bus_scan_cf8", 20, (void)pci_scan_cf8());
+	MEASURE_N("bus_scan_ecam", 20, (void)pci_scan_ecam());
+	/* Sizing all six BARs of a function: save / all ones / read / restore per BAR through CF8
+	 * (with decoding off meanwhile), against one hypercall. */
+	MEASURE_N("bar_size_pio", 50, {
+		uint32_t cmd = cf8_read32(bdf, 4);
+		cf8_write32(bdf, 4, cmd & ~3u);
+		for (unsigned b = 0; b < 6; b++) {
+			uint32_t orig = cf8_read32(bdf, 0x10 + 4 * b);
+			cf8_write32(bdf, 0x10 + 4 * b, ~0u);
+			(void)cf8_read32(bdf, 0x10 + 4 * b);
+			cf8_write32(bdf, 0x10 + 4 * b, orig);
+		}
+		cf8_write32(bdf, 4, cmd);
+	});
+	struct hc_bar_info bars[7];
+	MEASURE_N("bar_size_hypercall", 50, (void)hypercall(HC_PCI_BAR_INFO, bdf, (uint64_t)bars));
 }

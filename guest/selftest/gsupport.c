@@ -27,7 +27,7 @@ void guest_exit(int status)
 		__asm__ volatile("cli; hlt");
 }
 
-uint64_t exit_count(unsigned reason)
+uint64_t exit_count(uint64_t reason)
 {
 	return (uint64_t)hypercall(HC_EXIT_COUNT, reason, 0);
 }
@@ -65,13 +65,14 @@ struct __attribute__((packed)) idt_gate {
 	uint16_t mid;
 	uint32_t hi, zero;
 };
-static struct idt_gate idt[65] __attribute__((aligned(16)));
-extern const uint64_t trap_table[65];
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+extern const uint64_t trap_table[32];
+extern const uint8_t trap_irq_stubs[];
 
 void traps_init(void)
 {
-	for (int v = 0; v < 65; v++) {
-		uint64_t h = trap_table[v];
+	for (int v = 0; v < 256; v++) {
+		uint64_t h = v < 32 ? trap_table[v] : (uint64_t)(trap_irq_stubs + 16 * (v - 32));
 		idt[v] = (struct idt_gate){ (uint16_t)h, 0x08, 0, 0x8e, (uint16_t)(h >> 16), (uint32_t)(h >> 32), 0 };
 	}
 	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } p = { sizeof idt - 1, (uint64_t)idt };

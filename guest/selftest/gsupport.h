@@ -15,7 +15,9 @@ static inline long hypercall(long nr, uint64_t a1, uint64_t a2)
 
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void guest_exit(int status) __attribute__((noreturn));
-uint64_t exit_count(unsigned reason);
+/* VM exits of one reason so far, or of all reasons for EXIT_COUNT_ALL (HC_EXIT_COUNT). */
+uint64_t exit_count(uint64_t reason);
+#define EXIT_COUNT_ALL (~0ull)
 
 /* Fault probes: run one instruction with a recovery point; returns the vector it raised, or -1.
  * The trap handler records the vector/error code and resumes at the recovery label. */
@@ -54,5 +56,6 @@ static inline uint64_t rdtsc_ordered(void)
 
 void run_selftests(const struct guest_info *info);
 void run_mmio_forms(void);
+void run_pci_tests(const struct guest_info *info);
 void run_benchmarks(const struct guest_info *info);
 #endif

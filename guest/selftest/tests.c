@@ -207,4 +207,5 @@ void run_selftests(const struct guest_info *info)
 	test_hlt();
 	test_hidden(info);
 	run_mmio_forms();
+	run_pci_tests(info);
 }
