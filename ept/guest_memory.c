@@ -36,6 +36,50 @@ bool guest_memory_is_hidden(uint64_t gpa)
 	return false;
 }
 
+bool guest_memory_is_ram(uint64_t gpa)
+{
+	for (unsigned i = 0; i < guest_mem.n_ram; i++)
+		if (gpa < guest_mem.ram[i].end)
+			return gpa >= guest_mem.ram[i].base;
+	return false;
+}
+
+/* The sorted list of guest RAM: memory-map RAM minus the hidden ranges. */
+static void build_ram_list(const struct boot_info *bi)
+{
+	struct guest_memory *g = &guest_mem;
+	g->n_ram = 0;
+	for (unsigned i = 0; i < bi->n_mmap; i++) {
+		if (bi->mmap[i].type != MMAP_RAM)
+			continue;
+		uint64_t b = PAGE_UP(bi->mmap[i].base), e = PAGE_DOWN(bi->mmap[i].base + bi->mmap[i].len);
+		while (b < e) {
+			uint64_t cut = e, next = e;
+			for (unsigned h = 0; h < g->n_hidden; h++) {
+				if (g->hidden[h].base <= b && g->hidden[h].end > b) {
+					cut = b;
+					next = g->hidden[h].end;
+					break;
+				}
+				if (g->hidden[h].base > b && g->hidden[h].base < cut) {
+					cut = g->hidden[h].base;
+					next = g->hidden[h].end;
+				}
+			}
+			if (cut > b && g->n_ram < sizeof g->ram / sizeof g->ram[0]) {
+				unsigned k = g->n_ram++;
+				while (k > 0 && g->ram[k - 1].base > b) { /* keep sorted */
+					g->ram[k] = g->ram[k - 1];
+					k--;
+				}
+				g->ram[k].base = b;
+				g->ram[k].end = cut;
+			}
+			b = next;
+		}
+	}
+}
+
 static bool is_ram_type(uint32_t type) { return type == MMAP_RAM || type == MMAP_ACPI || type == MMAP_NVS; }
 
 void *guest_memory_ram_ptr(uint64_t gpa, uint64_t len)
@@ -118,6 +162,7 @@ int guest_memory_build(const struct boot_info *bi)
 		if (bi->mmap[i].base + bi->mmap[i].len > top)
 			top = bi->mmap[i].base + bi->mmap[i].len;
 	g->top = (top + GIB - 1) & ~(GIB - 1);
+	build_ram_list(bi);
 
 	uint8_t *ones = heap_alloc_pages(1);
 	memset(ones, 0xff, 4096);

@@ -32,6 +32,8 @@ struct guest_memory {
 	unsigned n_hidden;
 	uint64_t ones_page_pa;    /* 4 KiB of 0xFF */
 	const struct boot_info *boot;
+	struct { uint64_t base, end; } ram[2 * HIDDEN_MAX + 16]; /* guest RAM, sorted */
+	unsigned n_ram;
 };
 
 extern struct guest_memory guest_mem;
@@ -41,6 +43,8 @@ void guest_memory_hide(uint64_t base, uint64_t len, const char *what);
 /* Builds the EPT; 0 or -1 (logged). */
 int guest_memory_build(const struct boot_info *bi);
 bool guest_memory_is_hidden(uint64_t gpa);
+/* True when gpa is guest RAM (in the memory map, not hidden): a short sorted-list search. */
+bool guest_memory_is_ram(uint64_t gpa);
 /* A host pointer to [gpa, gpa+len) if all of it is guest RAM (never hidden memory), else NULL. */
 void *guest_memory_ram_ptr(uint64_t gpa, uint64_t len);
 void guest_memory_print(void);

@@ -11,8 +11,7 @@ extern const uint8_t guest_selftest_image[], guest_selftest_image_end[]; /* gues
 
 #define PAGE 4096ull
 
-static void fill_info(struct guest_info *gi, const struct boot_info *bi, const char *args, uint64_t end,
-		      uint64_t rsdp)
+static void fill_info(struct guest_info *gi, const char *args, uint64_t end, uint64_t rsdp)
 {
 	memset(gi, 0, sizeof *gi);
 	gi->magic = GUEST_INFO_MAGIC;
@@ -22,30 +21,8 @@ static void fill_info(struct guest_info *gi, const struct boot_info *bi, const c
 	gi->image_base = SELFTEST_LOAD_ADDR;
 	gi->image_end = end;
 	gi->acpi_rsdp = rsdp;
-	/* Guest RAM: the memory map's RAM minus hidden ranges, split where they cut through. */
-	for (unsigned i = 0; i < bi->n_mmap; i++) {
-		if (bi->mmap[i].type != MMAP_RAM)
-			continue;
-		uint64_t b = (bi->mmap[i].base + PAGE - 1) & ~(PAGE - 1), e = (bi->mmap[i].base + bi->mmap[i].len) & ~(PAGE - 1);
-		while (b < e && gi->n_ram < GUEST_INFO_MAX_RAM) {
-			uint64_t cut = e, next = e;
-			for (unsigned h = 0; h < guest_mem.n_hidden; h++) {
-				const struct hidden_range *r = &guest_mem.hidden[h];
-				if (r->base <= b && r->end > b) { /* b is hidden: skip past it */
-					cut = b;
-					next = r->end;
-					break;
-				}
-				if (r->base > b && r->base < cut) {
-					cut = r->base;
-					next = r->end;
-				}
-			}
-			if (cut > b)
-				gi->ram[gi->n_ram++] = (struct guest_range){ b, cut - b };
-			b = next;
-		}
-	}
+	for (unsigned i = 0; i < guest_mem.n_ram && gi->n_ram < GUEST_INFO_MAX_RAM; i++)
+		gi->ram[gi->n_ram++] = (struct guest_range){ guest_mem.ram[i].base, guest_mem.ram[i].end - guest_mem.ram[i].base };
 	for (unsigned h = 0; h < guest_mem.n_hidden && h < GUEST_INFO_MAX_HIDDEN; h++) {
 		gi->hidden[h] = (struct guest_range){ guest_mem.hidden[h].base, guest_mem.hidden[h].end - guest_mem.hidden[h].base };
 		gi->n_hidden++;
@@ -70,7 +47,7 @@ int guest_load_selftest(const struct boot_info *bi, const char *args, uint64_t r
 		((uint64_t *)(uintptr_t)pdpt)[i] = (pd + i * PAGE) | 3;
 	for (unsigned i = 0; i < 2048; i++)
 		((uint64_t *)(uintptr_t)pd)[i] = ((uint64_t)i << 21) | 0x83; /* present, writable, 2 MiB */
-	fill_info((struct guest_info *)(uintptr_t)info, bi, args, end, rsdp);
+	fill_info((struct guest_info *)(uintptr_t)info, args, end, rsdp);
 
 	memset(s, 0, sizeof *s);
 	s->rip = SELFTEST_LOAD_ADDR;

@@ -17,6 +17,10 @@ enum phys_kind { PHYS_DIRECT, PHYS_MMIO, PHYS_NOTHING };
 
 static enum phys_kind classify(uint64_t gpa, uint64_t *hpa)
 {
+	if (guest_memory_is_ram(gpa)) { /* the common case: page tables, code, RAM operands */
+		*hpa = gpa;
+		return PHYS_DIRECT;
+	}
 	if (range_lookup(&mmio_space, gpa))
 		return PHYS_MMIO; /* emulated devices, including read-only-mapped ones (ECAM) */
 	uint64_t entry = ept_lookup(&guest_mem.ept, gpa, 0, hpa);
@@ -51,11 +55,22 @@ static void mmio_write(uint64_t gpa, const uint8_t *buf, unsigned n)
 	}
 }
 
+/* Small copies without a byte loop (paging entries are 4 or 8 bytes). */
+static void copy_bytes(void *dst, const void *src, unsigned n)
+{
+	if (n == 8)
+		*(uint64_t *)dst = *(const uint64_t *)src;
+	else if (n == 4)
+		*(uint32_t *)dst = *(const uint32_t *)src;
+	else
+		memcpy(dst, src, n);
+}
+
 static int phys_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
 {
 	uint64_t hpa;
 	switch (classify(gpa, &hpa)) {
-	case PHYS_DIRECT: memcpy(buf, (void *)(uintptr_t)hpa, n); break;
+	case PHYS_DIRECT: copy_bytes(buf, (void *)(uintptr_t)hpa, n); break;
 	case PHYS_MMIO: mmio_read(gpa, buf, n); break;
 	case PHYS_NOTHING: memset(buf, 0xff, n); break;
 	}
@@ -66,7 +81,7 @@ static int phys_write(void *ctx, uint64_t gpa, const void *buf, unsigned n)
 {
 	uint64_t hpa;
 	switch (classify(gpa, &hpa)) {
-	case PHYS_DIRECT: memcpy((void *)(uintptr_t)hpa, buf, n); break;
+	case PHYS_DIRECT: copy_bytes((void *)(uintptr_t)hpa, buf, n); break;
 	case PHYS_MMIO: mmio_write(gpa, buf, n); break;
 	case PHYS_NOTHING: break;
 	}
