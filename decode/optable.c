@@ -5,7 +5,9 @@
 #define R X86_ACCESS_READ
 #define W X86_ACCESS_WRITE
 #define RW (X86_ACCESS_READ | X86_ACCESS_WRITE)
-#define A(op, form, flags, imm, acc, msz) { X86_OP_##op, X86_FORM_##form, flags, imm, acc, msz }
+#define A(op, form, flags, imm, acc, msz) { X86_OP_##op, X86_FORM_##form, (flags) | OPA_VALID_FOR(flags), imm, acc, msz, 0 }
+/* a row of optable_group or optable_sse */
+#define ROW(row, flags, imm) { row, 0, (flags) | OPA_VALID_FOR(flags), imm, 0, 0, 0 }
 #define MR OPA_MODRM
 #define MB (OPA_MODRM | OPA_BYTE)
 
@@ -25,11 +27,11 @@ const struct x86_opattr optable_1byte[256] = {
 	ALU4(0x28, SUB, RW, OPA_LOCK),
 	ALU4(0x30, XOR, RW, OPA_LOCK),
 	ALU4(0x38, CMP, R, 0),
-	[0x63] = A(MOVSXD, R_M, MR | OPA_ONLY64, IMM_NONE, R, MSZ_SXD), /* ARPL outside 64-bit */
-	[0x80] = { GRP_80, 0, MB | OPA_GROUP, IMM_8, 0, 0 },
-	[0x81] = { GRP_81, 0, MR | OPA_GROUP, IMM_Z, 0, 0 },
-	[0x82] = { GRP_80, 0, MB | OPA_GROUP | OPA_NOT64, IMM_8, 0, 0 },
-	[0x83] = { GRP_83, 0, MR | OPA_GROUP, IMM_8S, 0, 0 },
+	[0x63] = A(MOVSXD, R_M, MR | OPA_ONLY64 | OPA_SPECIAL, IMM_NONE, R, MSZ_SXD), /* ARPL outside 64-bit */
+	[0x80] = ROW(GRP_80, MB | OPA_GROUP, IMM_8),
+	[0x81] = ROW(GRP_81, MR | OPA_GROUP, IMM_Z),
+	[0x82] = ROW(GRP_80, MB | OPA_GROUP | OPA_NOT64, IMM_8),
+	[0x83] = ROW(GRP_83, MR | OPA_GROUP, IMM_8S),
 	[0x84] = A(TEST, M_R, MB, IMM_NONE, R, MSZ_OPSIZE),
 	[0x85] = A(TEST, M_R, MR, IMM_NONE, R, MSZ_OPSIZE),
 	[0x86] = A(XCHG, M_R, MB | OPA_LOCK, IMM_NONE, RW, MSZ_OPSIZE),
@@ -48,31 +50,31 @@ const struct x86_opattr optable_1byte[256] = {
 	[0xab] = A(STOS, STRING, 0, IMM_NONE, W, MSZ_OPSIZE),
 	[0xac] = A(LODS, STRING, OPA_BYTE, IMM_NONE, R, MSZ_OPSIZE),
 	[0xad] = A(LODS, STRING, 0, IMM_NONE, R, MSZ_OPSIZE),
-	[0xc6] = { GRP_C6, 0, MB | OPA_GROUP, IMM_8, 0, 0 },
-	[0xc7] = { GRP_C7, 0, MR | OPA_GROUP, IMM_Z, 0, 0 },
-	[0xf6] = { GRP_F6, 0, MB | OPA_GROUP, IMM_8, 0, 0 },
-	[0xf7] = { GRP_F7, 0, MR | OPA_GROUP, IMM_Z, 0, 0 },
-	[0xfe] = { GRP_FE, 0, MB | OPA_GROUP, IMM_NONE, 0, 0 },
-	[0xff] = { GRP_FF, 0, MR | OPA_GROUP, IMM_NONE, 0, 0 },
+	[0xc6] = ROW(GRP_C6, MB | OPA_GROUP, IMM_8),
+	[0xc7] = ROW(GRP_C7, MR | OPA_GROUP, IMM_Z),
+	[0xf6] = ROW(GRP_F6, MB | OPA_GROUP, IMM_8),
+	[0xf7] = ROW(GRP_F7, MR | OPA_GROUP, IMM_Z),
+	[0xfe] = ROW(GRP_FE, MB | OPA_GROUP, IMM_NONE),
+	[0xff] = ROW(GRP_FF, MR | OPA_GROUP, IMM_NONE),
 };
 
 const struct x86_opattr optable_0f[256] = {
-	[0x10] = { SSE_0F10, 0, MR | OPA_SSE, 0, 0, 0 },
-	[0x11] = { SSE_0F11, 0, MR | OPA_SSE, 0, 0, 0 },
-	[0x28] = { SSE_0F28, 0, MR | OPA_SSE, 0, 0, 0 },
-	[0x29] = { SSE_0F29, 0, MR | OPA_SSE, 0, 0, 0 },
-	[0x2b] = { SSE_0F2B, 0, MR | OPA_SSE, 0, 0, 0 },
-	[0x6e] = { SSE_0F6E, 0, MR | OPA_SSE, 0, 0, 0 },
-	[0x6f] = { SSE_0F6F, 0, MR | OPA_SSE, 0, 0, 0 },
-	[0x7e] = { SSE_0F7E, 0, MR | OPA_SSE, 0, 0, 0 },
-	[0x7f] = { SSE_0F7F, 0, MR | OPA_SSE, 0, 0, 0 },
-	[0xd6] = { SSE_0FD6, 0, MR | OPA_SSE, 0, 0, 0 },
-	[0xe7] = { SSE_0FE7, 0, MR | OPA_SSE, 0, 0, 0 },
+	[0x10] = ROW(SSE_0F10, MR | OPA_SSE, 0),
+	[0x11] = ROW(SSE_0F11, MR | OPA_SSE, 0),
+	[0x28] = ROW(SSE_0F28, MR | OPA_SSE, 0),
+	[0x29] = ROW(SSE_0F29, MR | OPA_SSE, 0),
+	[0x2b] = ROW(SSE_0F2B, MR | OPA_SSE, 0),
+	[0x6e] = ROW(SSE_0F6E, MR | OPA_SSE, 0),
+	[0x6f] = ROW(SSE_0F6F, MR | OPA_SSE, 0),
+	[0x7e] = ROW(SSE_0F7E, MR | OPA_SSE, 0),
+	[0x7f] = ROW(SSE_0F7F, MR | OPA_SSE, 0),
+	[0xd6] = ROW(SSE_0FD6, MR | OPA_SSE, 0),
+	[0xe7] = ROW(SSE_0FE7, MR | OPA_SSE, 0),
 	[0xa3] = A(BT, M_R, MR, IMM_NONE, R, MSZ_OPSIZE),
 	[0xab] = A(BTS, M_R, MR | OPA_LOCK, IMM_NONE, RW, MSZ_OPSIZE),
 	[0xb3] = A(BTR, M_R, MR | OPA_LOCK, IMM_NONE, RW, MSZ_OPSIZE),
 	[0xbb] = A(BTC, M_R, MR | OPA_LOCK, IMM_NONE, RW, MSZ_OPSIZE),
-	[0xba] = { GRP_0FBA, 0, MR | OPA_GROUP, IMM_8, 0, 0 },
+	[0xba] = ROW(GRP_0FBA, MR | OPA_GROUP, IMM_8),
 	[0xb0] = A(CMPXCHG, M_R, MB | OPA_LOCK, IMM_NONE, RW, MSZ_OPSIZE),
 	[0xb1] = A(CMPXCHG, M_R, MR | OPA_LOCK, IMM_NONE, RW, MSZ_OPSIZE),
 	[0xc0] = A(XADD, M_R, MB | OPA_LOCK, IMM_NONE, RW, MSZ_OPSIZE),
@@ -81,10 +83,10 @@ const struct x86_opattr optable_0f[256] = {
 	[0xb7] = A(MOVZX, R_M, MR, IMM_NONE, R, 2),
 	[0xbe] = A(MOVSX, R_M, MR, IMM_NONE, R, 1),
 	[0xbf] = A(MOVSX, R_M, MR, IMM_NONE, R, 2),
-	[0xc3] = A(MOVNTI, M_R, MR, IMM_NONE, W, MSZ_OPSIZE),
+	[0xc3] = A(MOVNTI, M_R, MR | OPA_SPECIAL, IMM_NONE, W, MSZ_OPSIZE),
 };
 
-#define NO { 0, 0, 0, 0, 0, 0 }
+#define NO { 0, 0, 0, 0, 0, 0, 0 }
 /* Group rows: form, imm, access and LOCK are per ModRM.reg; OPA_BYTE comes from the opcode. */
 #define G1(imm) {                                              \
 	A(ADD, M_I, OPA_LOCK, imm, RW, MSZ_OPSIZE), A(OR, M_I, OPA_LOCK, imm, RW, MSZ_OPSIZE),   \
@@ -114,8 +116,8 @@ const struct x86_opattr optable_group[GRP_COUNT][8] = {
 		A(BTR, M_I, OPA_LOCK, IMM_8, RW, MSZ_OPSIZE), A(BTC, M_I, OPA_LOCK, IMM_8, RW, MSZ_OPSIZE) },
 };
 
-#define LD(op, sz) A(op, R_M, 0, IMM_NONE, R, sz)
-#define ST(op, sz) A(op, M_R, 0, IMM_NONE, W, sz)
+#define LD(op, sz) A(op, R_M, OPA_SPECIAL, IMM_NONE, R, sz)
+#define ST(op, sz) A(op, M_R, OPA_SPECIAL, IMM_NONE, W, sz)
 const struct x86_opattr optable_sse[SSE_COUNT][4] = {
 	/*               none               66                  F3              F2 */
 	[SSE_0F10] = { LD(MOVUPS, 16),    LD(MOVUPD, 16),     NO,             NO },

@@ -5,14 +5,19 @@
 #include <stdint.h>
 
 /* struct x86_opattr.flags */
-#define OPA_MODRM  0x01 /* a ModRM byte follows (and the operand must be memory) */
-#define OPA_BYTE   0x02 /* byte operand size */
-#define OPA_LOCK   0x04 /* LOCK allowed (memory destination RMW, SDM vol.2 LOCK) */
-#define OPA_GROUP  0x08 /* op is a row of optable_group, selected by ModRM.reg */
-#define OPA_SSE    0x10 /* op is a row of optable_sse, selected by the mandatory prefix */
-#define OPA_MOFFS  0x20 /* A0-A3: an address-size offset instead of ModRM */
-#define OPA_NOT64  0x40 /* invalid in 64-bit mode */
-#define OPA_ONLY64 0x80 /* valid only in 64-bit mode (else another instruction) */
+#define OPA_MODRM   0x001 /* a ModRM byte follows (and the operand must be memory) */
+#define OPA_BYTE    0x002 /* byte operand size */
+#define OPA_LOCK    0x004 /* LOCK allowed (memory destination RMW, SDM vol.2 LOCK) */
+#define OPA_GROUP   0x008 /* op is a row of optable_group, selected by ModRM.reg */
+#define OPA_SSE     0x010 /* op is a row of optable_sse, selected by the mandatory prefix */
+#define OPA_MOFFS   0x020 /* A0-A3: an address-size offset instead of ModRM */
+#define OPA_NOT64   0x040 /* invalid in 64-bit mode */
+#define OPA_ONLY64  0x080 /* valid only in 64-bit mode (else another instruction) */
+#define OPA_SPECIAL 0x100 /* size rules of its own: MOVSXD, MOVNTI, MOVD/MOVQ (decode.c) */
+#define OPA_V64     0x200 /* supported in 64-bit mode (a zero entry is unsupported) */
+#define OPA_V32     0x400 /* supported in 16- and 32-bit mode */
+/* the validity bits an entry with these flags gets */
+#define OPA_VALID_FOR(f) (((f) & OPA_ONLY64) ? OPA_V64 : ((f) & OPA_NOT64) ? OPA_V32 : OPA_V64 | OPA_V32)
 
 /* struct x86_opattr.imm */
 #define IMM_NONE 0
@@ -24,13 +29,15 @@
 #define MSZ_OPSIZE 0
 #define MSZ_SXD    0xff /* MOVSXD: min(operand size, 4) */
 
+/* 8 bytes, so an entry is one shifted index away. */
 struct x86_opattr {
 	uint8_t op;     /* enum x86_op, or a row index for OPA_GROUP / OPA_SSE */
 	uint8_t form;   /* enum x86_form */
-	uint8_t flags;  /* OPA_* */
+	uint16_t flags; /* OPA_* */
 	uint8_t imm;    /* IMM_* */
 	uint8_t access; /* X86_ACCESS_* on memory */
 	uint8_t msz;    /* MSZ_* or fixed memory size */
+	uint8_t pad;
 };
 
 enum { GRP_80, GRP_81, GRP_83, GRP_F6, GRP_F7, GRP_FE, GRP_FF, GRP_C6, GRP_C7, GRP_0FBA, GRP_COUNT };
