@@ -12,8 +12,13 @@
 
 struct emulation_stats emulation_stats;
 
-/* What backs a guest-physical address, from the EPT entry. */
-enum phys_kind { PHYS_DIRECT, PHYS_MMIO, PHYS_NOTHING };
+/* What backs a guest-physical address, from the EPT entry:
+ *   DIRECT     guest RAM or passed-through memory: accessed in place
+ *   READ_ONLY  mapped without write permission (hidden memory onto the ones page, the guest's
+ *              ACPI page): reads in place, writes dropped
+ *   MMIO       an emulated device (the MMIO range table)
+ *   NOTHING    not mapped: reads as all ones, writes dropped */
+enum phys_kind { PHYS_DIRECT, PHYS_READ_ONLY, PHYS_MMIO, PHYS_NOTHING };
 
 static enum phys_kind classify(uint64_t gpa, uint64_t *hpa)
 {
@@ -26,9 +31,9 @@ static enum phys_kind classify(uint64_t gpa, uint64_t *hpa)
 	uint64_t entry = ept_lookup(&guest_mem.ept, gpa, 0, hpa);
 	if (ept_entry_is_mmio(entry))
 		return PHYS_MMIO;
-	if (!entry || (*hpa & ~0xfffull) == guest_mem.ones_page_pa)
-		return PHYS_NOTHING; /* hidden or unbacked: reads as ones, writes dropped */
-	return PHYS_DIRECT;
+	if (!(entry & EPT_RWX))
+		return PHYS_NOTHING;
+	return (entry & EPT_W) ? PHYS_DIRECT : PHYS_READ_ONLY;
 }
 
 /* MMIO accesses go to the range table in naturally sized pieces of at most 8 bytes. */
@@ -70,7 +75,8 @@ static int phys_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
 {
 	uint64_t hpa;
 	switch (classify(gpa, &hpa)) {
-	case PHYS_DIRECT: copy_bytes(buf, (void *)(uintptr_t)hpa, n); break;
+	case PHYS_DIRECT:
+	case PHYS_READ_ONLY: copy_bytes(buf, (void *)(uintptr_t)hpa, n); break;
 	case PHYS_MMIO: mmio_read(gpa, buf, n); break;
 	case PHYS_NOTHING: memset(buf, 0xff, n); break;
 	}
@@ -83,6 +89,7 @@ static int phys_write(void *ctx, uint64_t gpa, const void *buf, unsigned n)
 	switch (classify(gpa, &hpa)) {
 	case PHYS_DIRECT: copy_bytes((void *)(uintptr_t)hpa, buf, n); break;
 	case PHYS_MMIO: mmio_write(gpa, buf, n); break;
+	case PHYS_READ_ONLY:
 	case PHYS_NOTHING: break;
 	}
 	return 0;
