@@ -57,6 +57,13 @@ expect "bochs hypervisor exception named" "$log" '^hv: CPU exception in the hype
 expect "bochs hypervisor exception register dump" "$log" '^  rax=[0-9a-f]{16} rbx=[0-9a-f]{16}'
 [ "$rc" = 3 ] && pass "bochs hypervisor exception: status 3" || fail "bochs hypervisor exception: status $rc"
 
+# 2c. pci.hide: a machine function the guest must not see (the IDE controller, 00:01.1).
+bochs_run pci-hide mb2 "pci.hide=0:1.1"
+log=$out/pci-hide.log
+expect "bochs pci.hide logged" "$log" '^hv: pci 00:01.1 8086:7010 class [0-9a-f]+ \(hidden from the guest: pci.hide\)'
+expect "bochs pci.hide: the guest sees one function less" "$log" 'PASS selftest pci: CF8/CFC and ECAM see the same 5 functions'
+expect "bochs pci.hide: selftest passes" "$log" '^guest: selftest: [0-9]+ passed, 0 failed'
+
 # 3. VM-entry failure diagnosis, provoked on purpose.
 bochs_run entry-guest-state mb2 "fault=vmentry-guest-state"
 log=$out/entry-guest-state.log
