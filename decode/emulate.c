@@ -149,6 +149,18 @@ static int emulate_string(struct emu *e, unsigned max_rep)
 	uint64_t count = rep ? r->gpr[X86_RCX] & amask : 1;
 	uint64_t step = (r->rflags & X86_FL_DF) ? (uint64_t)-(int64_t)size : size;
 
+	/* With a 32-bit address size, RCX and the destination pointer (and MOVS's source) are
+	 * written as 32-bit registers even when the count is 0: what the host CPU does (measured by
+	 * test_emulate_native; LODS leaves RSI alone then). The SDM leaves this unspecified. */
+	if (asize == 4) {
+		if (op == X86_OP_MOVS)
+			r->gpr[X86_RSI] = (uint32_t)r->gpr[X86_RSI];
+		if (op != X86_OP_LODS)
+			r->gpr[X86_RDI] = (uint32_t)r->gpr[X86_RDI];
+		if (rep)
+			r->gpr[X86_RCX] = (uint32_t)r->gpr[X86_RCX];
+	}
+
 	for (unsigned done = 0; count && done < max_rep; done++) {
 		uint64_t v = 0;
 		int rc;

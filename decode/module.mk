@@ -7,7 +7,7 @@ HV_SRCS += $(DECODE_SRCS)
 DECODE_HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/obj/%.o,$(DECODE_SRCS) decode/format.c)
 ZYDIS_LIBS := -lZydis -lZycore
 
-DECODE_TESTS := test_decode test_emulate test_alu_native test_pagewalk test_cache test_zydis_diff
+DECODE_TESTS := test_decode test_emulate test_emulate_native test_alu_native test_pagewalk test_cache test_zydis_diff
 HOST_TESTS += $(patsubst %,$(HOST_BUILD)/%,$(DECODE_TESTS))
 HOST_TOOLS += $(HOST_BUILD)/x86dec $(HOST_BUILD)/bench_decode
 TEST_SCRIPTS += tests/decode/fuzz-short.sh

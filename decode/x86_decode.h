@@ -72,7 +72,7 @@ struct x86_insn {
 	uint8_t scale;    /* 1 2 4 8 */
 	uint8_t prefixes; /* X86_PFX_* */
 	uint8_t rex;      /* the REX byte used (0 if none) */
-	uint8_t pad;
+	uint8_t pad;      /* unused; not written by x86_decode */
 	int64_t disp;     /* sign-extended displacement; moffs (A0-A3): the offset, zero-extended */
 	uint64_t imm;     /* immediate extended to opsize as the CPU does, masked to opsize */
 };

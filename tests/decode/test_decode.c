@@ -167,6 +167,7 @@ int main(void)
 		enum x86_mode mode = c->mode == 64 ? X86_MODE_64 : c->mode == 32 ? X86_MODE_32 : X86_MODE_16;
 		struct x86_insn in;
 		char got[256];
+		memset(&in, 0, sizeof in); /* the decoder leaves the pad byte alone */
 		int rc = x86_decode(b, n, mode, &in);
 		if (rc == X86_DEC_OK)
 			x86_format_insn(got, sizeof got, &in);
@@ -178,6 +179,7 @@ int main(void)
 		if (ok && rc == X86_DEC_OK) {
 			struct x86_insn in2;
 			uint8_t padded[32];
+			memset(&in2, 0, sizeof in2);
 			memcpy(padded, b, n);
 			memset(padded + n, 0x90, sizeof padded - n);
 			ok = x86_decode(padded, sizeof padded, mode, &in2) == X86_DEC_OK &&
