@@ -13,6 +13,7 @@
 #include "vmx/vmcs_setup.h"
 #include "vmx/bitmaps.h"
 #include "vmx/exits.h"
+#include "vmx/emulate_insn.h"
 #include "ept/guest_memory.h"
 #include "devices/io_spaces.h"
 #include "guest/loader.h"
@@ -107,6 +108,7 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 		platform_shutdown(1);
 	guest_memory_print();
 	bitmaps_init();
+	emulate_init();
 	msr_policy_init();
 	io_spaces_init();
 	testport_init();

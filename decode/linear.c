@@ -9,6 +9,14 @@ static inline uint64_t next_la(const struct x86_regs *r, uint64_t la, unsigned n
 	return (r->efer & X86_EFER_LMA) ? la + n : (uint32_t)(la + n);
 }
 
+static int translate(const struct x86_linear_ctx *c, uint64_t la, unsigned access, uint64_t *gpa,
+		     struct x86_fault *fault)
+{
+	if (c->translate)
+		return c->translate(c, la, access, gpa, fault);
+	return x86_translate(c->regs, c->phys, c->phys_ctx, la, access, gpa, fault);
+}
+
 /* Translates every page of [la, la+size) for `access`, then reads into rbuf or writes wbuf. */
 static int linear_access(const struct x86_linear_ctx *c, uint64_t la, void *rbuf,
 			 const void *wbuf, unsigned size, unsigned access, struct x86_fault *fault)
@@ -17,11 +25,11 @@ static int linear_access(const struct x86_linear_ctx *c, uint64_t la, void *rbuf
 	unsigned n0 = PAGE_SIZE - (unsigned)(la & (PAGE_SIZE - 1));
 	if (n0 > size)
 		n0 = size;
-	int rc = x86_translate(c->regs, c->phys, c->phys_ctx, la, access, &gpa0, fault);
+	int rc = translate(c, la, access, &gpa0, fault);
 	if (rc)
 		return rc;
 	if (n0 < size) {
-		rc = x86_translate(c->regs, c->phys, c->phys_ctx, next_la(c->regs, la, n0), access,
+		rc = translate(c, next_la(c->regs, la, n0), access,
 				   &gpa1, fault);
 		if (rc)
 			return rc;
@@ -64,7 +72,7 @@ unsigned x86_linear_fetch(const struct x86_linear_ctx *c, uint64_t la, uint8_t *
 		if (chunk > n - got)
 			chunk = n - got;
 		uint64_t gpa;
-		*rc = x86_translate(c->regs, c->phys, c->phys_ctx, la, X86_XLAT_FETCH, &gpa, fault);
+		*rc = translate(c, la, X86_XLAT_FETCH, &gpa, fault);
 		if (*rc)
 			break;
 		if (c->phys->read(c->phys_ctx, gpa, buf + got, chunk)) {

@@ -14,6 +14,10 @@ struct x86_linear_ctx {
 	const struct x86_phys_ops *phys;   /* guest-physical RAM and MMIO */
 	void *phys_ctx;
 	void *user;                        /* for the caller's get_xmm / set_xmm */
+	/* Optional: translates instead of x86_translate (e.g. a caller's validated translation
+	 * cache); same contract as x86_translate. NULL: walk the guest's tables every time. */
+	int (*translate)(const struct x86_linear_ctx *c, uint64_t la, unsigned access, uint64_t *gpa,
+			 struct x86_fault *fault);
 };
 
 /* struct x86_emu_ops callbacks; ctx is a struct x86_linear_ctx *. */

@@ -4,6 +4,8 @@
 #include "vmx/vmx_insn.h"
 #include "decode/emulate.h"
 #include "decode/linear.h"
+#include "decode/fetch.h"
+#include "decode/notify.h"
 #include "devices/io_spaces.h"
 #include "ept/guest_memory.h"
 #include "arch/x86.h"
@@ -71,9 +73,21 @@ static void copy_bytes(void *dst, const void *src, unsigned n)
 		memcpy(dst, src, n);
 }
 
+/* While a walk for the translation cache runs, the paging-entry reads are recorded here. */
+static struct {
+	bool on;
+	unsigned n;
+	uint64_t gpa[5];
+	uint8_t size[5];
+} walk_record;
+
 static int phys_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
 {
 	uint64_t hpa;
+	if (walk_record.on && walk_record.n < 5) {
+		walk_record.gpa[walk_record.n] = gpa;
+		walk_record.size[walk_record.n++] = (uint8_t)n;
+	}
 	switch (classify(gpa, &hpa)) {
 	case PHYS_DIRECT:
 	case PHYS_READ_ONLY: copy_bytes(buf, (void *)(uintptr_t)hpa, n); break;
@@ -142,6 +156,85 @@ static void set_xmm(void *ctx, unsigned reg, const uint8_t val[16]) { xmm_access
 
 static const struct x86_emu_ops emu_ops = { x86_linear_read, x86_linear_write, get_xmm, set_xmm };
 
+/*
+ * Validated translation cache. A guest page walk costs about a thousand instructions; the same
+ * few pages (the driver's code, the device's registers) are walked on every MMIO exit. An entry
+ * remembers a walk's result together with the guest-physical address and value of every paging
+ * entry it read; a hit re-reads those entries and compares (a handful of loads), so a changed
+ * page table is never missed — unchanged entries give the same translation, by construction.
+ */
+#define XLAT_ENTRIES 32
+struct xlat_entry {
+	uint64_t la_page, gpa_page, cr3, cr0, cr4, efer;
+	uint8_t access, cpl, valid, n;
+	uint8_t size[5];
+	uint64_t pte_gpa[5], pte_val[5];
+};
+static struct xlat_entry xlat_cache[XLAT_ENTRIES];
+
+static uint64_t read_pte(uint64_t gpa, unsigned size)
+{
+	return size == 8 ? *(const volatile uint64_t *)(uintptr_t)gpa : *(const volatile uint32_t *)(uintptr_t)gpa;
+}
+
+static int translate_cached(const struct x86_linear_ctx *c, uint64_t la, unsigned access, uint64_t *gpa,
+			    struct x86_fault *fault)
+{
+	const struct x86_regs *r = c->regs;
+	struct xlat_entry *e = &xlat_cache[(la >> 12) % XLAT_ENTRIES];
+	if (e->valid && e->la_page == (la & ~0xfffull) && e->cr3 == r->cr3 && e->access == access &&
+	    e->cpl == r->cpl && e->cr0 == r->cr0 && e->cr4 == r->cr4 && e->efer == r->efer) {
+		bool same = true;
+		for (unsigned i = 0; i < e->n && same; i++)
+			same = read_pte(e->pte_gpa[i], e->size[i]) == e->pte_val[i];
+		if (same) {
+			emulation_stats.xlat_hits++;
+			*gpa = e->gpa_page | (la & 0xfff);
+			return X86_EMU_OK;
+		}
+	}
+	emulation_stats.xlat_misses++;
+	walk_record.on = true;
+	walk_record.n = 0;
+	int rc = x86_translate(r, c->phys, c->phys_ctx, la, access, gpa, fault);
+	walk_record.on = false;
+	e->valid = 0;
+	if (rc != X86_EMU_OK)
+		return rc;
+	for (unsigned i = 0; i < walk_record.n; i++)
+		if (!guest_memory_is_ram(walk_record.gpa[i]) || (walk_record.size[i] != 4 && walk_record.size[i] != 8))
+			return rc; /* paging structures outside RAM: do not cache */
+	*e = (struct xlat_entry){ .la_page = la & ~0xfffull, .gpa_page = *gpa & ~0xfffull, .cr3 = r->cr3,
+				  .cr0 = r->cr0, .cr4 = r->cr4, .efer = r->efer, .access = (uint8_t)access,
+				  .cpl = r->cpl, .valid = 1, .n = (uint8_t)walk_record.n };
+	for (unsigned i = 0; i < walk_record.n; i++) {
+		e->size[i] = walk_record.size[i];
+		e->pte_gpa[i] = walk_record.gpa[i];
+		e->pte_val[i] = read_pte(walk_record.gpa[i], walk_record.size[i]); /* after A/D updates */
+	}
+	return rc;
+}
+
+static struct x86_dcache dcache;
+static uint8_t maxphyaddr;
+
+void emulate_init(void)
+{
+	x86_dcache_init(&dcache);
+	maxphyaddr = (uint8_t)cpuid(0x80000008, 0).eax;
+}
+
+void emulation_print_stats(void)
+{
+	const struct emulation_stats *e = &emulation_stats;
+	uint64_t lookups = dcache.hits + dcache.misses, walks = e->xlat_hits + e->xlat_misses;
+	log_printf("hv: MMIO emulation: %lu instructions emulated, %lu by the notify fast path, %lu unsupported (#UD), "
+		   "%lu faults injected\n", e->emulated, e->notify, e->unsupported, e->faults);
+	log_printf("hv:   decode cache hit rate %lu%% (%lu hits, %lu misses); translation cache hit rate %lu%% (%lu/%lu)\n",
+		   lookups ? 100 * dcache.hits / lookups : 0, dcache.hits, dcache.misses,
+		   walks ? 100 * e->xlat_hits / walks : 0, e->xlat_hits, walks);
+}
+
 static void load_regs(struct vcpu *v, struct x86_regs *r)
 {
 	memcpy(r->gpr, v->gpr, sizeof r->gpr);
@@ -158,7 +251,7 @@ static void load_regs(struct vcpu *v, struct x86_regs *r)
 		r->seg[s].ar = (uint32_t)vmread(VMCS_GUEST_ES_AR + 2 * s);
 	}
 	r->cpl = (r->seg[X86_SS].ar >> 5) & 3;
-	r->maxphyaddr = (uint8_t)cpuid(0x80000008, 0).eax;
+	r->maxphyaddr = maxphyaddr;
 }
 
 static void inject(struct vcpu *v, const struct x86_fault *f)
@@ -182,33 +275,60 @@ static void unsupported(struct vcpu *v, const uint8_t *bytes, unsigned n, const 
 	vcpu_inject_exception(v, VEC_UD);
 }
 
+/* The notify instruction (decode/notify.h, "89 02" = mov [rdx], eax): the CPU already did
+ * segmentation and paging for the store and the exit gives its guest-physical address, so it is
+ * completed from two fetched bytes without a decode. */
+static bool notify_fast_path(struct vcpu *v, struct x86_regs *r, const struct x86_linear_ctx *c, uint64_t la,
+			     enum x86_mode mode)
+{
+	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+	uint8_t bytes[X86_NOTIFY_LEN];
+	struct x86_fault fault;
+	int rc;
+	if (mode == X86_MODE_16 || (gpa & 0xfff) > 0x1000 - X86_NOTIFY_SIZE || (la & 0xfff) > 0x1000 - X86_NOTIFY_LEN ||
+	    x86_linear_fetch(c, la, bytes, X86_NOTIFY_LEN, &rc, &fault) != X86_NOTIFY_LEN ||
+	    !x86_notify_match(bytes, X86_NOTIFY_LEN, mode))
+		return false;
+	uint32_t value = x86_notify_value(r);
+	phys_write(0, gpa, &value, X86_NOTIFY_SIZE);
+	x86_notify_complete(r, mode);
+	vcpu_set_rip(v, r->rip);
+	if (vmread(VMCS_GUEST_RFLAGS) != r->rflags)
+		vmwrite(VMCS_GUEST_RFLAGS, r->rflags);
+	emulation_stats.notify++;
+	return true;
+}
+
 void emulate_current_instruction(struct vcpu *v)
 {
 	struct x86_regs r;
 	load_regs(v, &r);
-	struct x86_linear_ctx fetch_ctx = { &r, &fetch_phys, 0, 0 }, data_ctx = { &r, &data_phys, 0, 0 };
+	struct x86_linear_ctx ctx = { &r, &data_phys, 0, 0, translate_cached };
 	enum x86_mode mode = x86_regs_mode(&r);
 	uint64_t la = mode == X86_MODE_64 ? r.rip : (uint32_t)(r.seg[X86_CS].base + r.rip);
-	uint8_t bytes[X86_MAX_INSN_LEN];
+	if (notify_fast_path(v, &r, &ctx, la, mode))
+		return;
 	struct x86_fault fault;
-	int rc;
-	unsigned n = x86_linear_fetch(&fetch_ctx, la, bytes, sizeof bytes, &rc, &fault);
 	struct x86_insn insn;
-	int d = x86_decode(bytes, n, mode, &insn);
-	if (d == X86_DEC_TRUNCATED && rc == X86_EMU_FAULT) {
-		inject(v, &fault); /* the instruction runs into a page that cannot be fetched */
+	ctx.phys = &fetch_phys;
+	int rc = x86_fetch_decode(&ctx, &dcache, &insn, &fault);
+	ctx.phys = &data_phys;
+	if (rc == X86_EMU_FAULT) {
+		if (fault.vector == X86_EXC_UD) {
+			uint8_t bytes[X86_MAX_INSN_LEN];
+			int frc;
+			unsigned n = x86_linear_fetch(&ctx, la, bytes, sizeof bytes, &frc, &fault);
+			unsupported(v, bytes, n, "not a supported memory form");
+			return;
+		}
+		inject(v, &fault);
 		return;
 	}
-	if (d == X86_DEC_TOO_LONG) {
-		struct x86_fault gp = { .vector = X86_EXC_GP, .has_error_code = true };
-		inject(v, &gp);
+	if (rc != X86_EMU_OK) {
+		unsupported(v, 0, 0, "its bytes are not in guest memory");
 		return;
 	}
-	if (d != X86_DEC_OK) {
-		unsupported(v, bytes, n, d == X86_DEC_TRUNCATED ? "could not fetch it" : "not a supported memory form");
-		return;
-	}
-	rc = x86_emulate(&insn, &r, &emu_ops, &data_ctx, 0, &fault);
+	rc = x86_emulate(&insn, &r, &emu_ops, &ctx, 0, &fault);
 	if (rc == X86_EMU_FAULT) {
 		inject(v, &fault);
 		return;

@@ -13,7 +13,10 @@
 void emulate_current_instruction(struct vcpu *v);
 
 struct emulation_stats {
-	uint64_t emulated, unsupported, faults;
+	uint64_t emulated, notify, unsupported, faults, xlat_hits, xlat_misses;
 };
 extern struct emulation_stats emulation_stats;
+void emulate_init(void);
+/* The MMIO lines of the exit statistics: emulations, fast paths, cache hit rates. */
+void emulation_print_stats(void);
 #endif

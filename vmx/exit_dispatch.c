@@ -8,6 +8,7 @@
 #include "boot/console.h"
 #include "boot/platform.h"
 #include "mm/heap.h"
+#include "vmx/emulate_insn.h"
 
 void vmx_launch(struct vcpu *v) __attribute__((noreturn)); /* vmx/entry.S */
 
@@ -133,6 +134,7 @@ void vcpu_finish(struct vcpu *v)
 			log_printf("  %-40s %10lu %14lu %10lu\n", exit_reason_name(r), st->count, st->cycles,
 				   st->cycles / st->count);
 	}
+	emulation_print_stats();
 	platform_shutdown(v->stop_status);
 }
 

@@ -3,5 +3,3 @@ HV_SRCS += vmx/vmx_caps.c vmx/vmx_names.c vmx/vmcs_setup.c vmx/bitmaps.c vmx/vcp
 	vmx/exit_dispatch.c vmx/exit_cpu.c vmx/exit_events.c vmx/exit_cr.c vmx/exit_msr.c vmx/exit_io.c \
 	vmx/exit_ept.c vmx/hypercall.c vmx/emulate_insn.c
 
-# vmx/emulate_insn.c drives the decoder, emulator and page walker from decode/.
-HV_SRCS += decode/decode.c decode/optable.c decode/emulate.c decode/alu.c decode/linear.c decode/pagewalk.c
