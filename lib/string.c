@@ -1,10 +1,15 @@
 /* Freestanding string and memory routines; gcc may also emit calls to the mem* ones. */
 #include "lib/string.h"
+#include <stdint.h>
 
+/* Quadwords first, then the tail: a string instruction's iterations each cost an instruction
+ * under Bochs (and per-byte REP MOVSB is slow on older CPUs too). */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	size_t q = n / 8, b = n % 8;
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(q) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(b) : : "memory");
 	return ret;
 }
 
@@ -22,7 +27,10 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
-	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+	size_t q = n / 8, b = n % 8;
+	uint64_t pattern = 0x0101010101010101ull * (uint8_t)c;
+	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(q) : "a"(pattern) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(b) : "a"(pattern) : "memory");
 	return ret;
 }
 
