@@ -235,23 +235,35 @@ void emulation_print_stats(void)
 		   walks ? 100 * e->xlat_hits / walks : 0, e->xlat_hits, walks);
 }
 
-static void load_regs(struct vcpu *v, struct x86_regs *r)
+/* What instruction fetch needs: RIP, CS, the paging registers and the CPL. */
+static void load_fetch_regs(struct x86_regs *r)
 {
-	memcpy(r->gpr, v->gpr, sizeof r->gpr);
-	r->gpr[X86_RSP] = vmread(VMCS_GUEST_RSP);
 	r->rip = vmread(VMCS_GUEST_RIP);
-	r->rflags = vmread(VMCS_GUEST_RFLAGS);
 	r->cr0 = vmread(VMCS_GUEST_CR0);
 	r->cr3 = vmread(VMCS_GUEST_CR3);
 	r->cr4 = vmread(VMCS_GUEST_CR4) & ~CR4_VMXE;
 	r->efer = vmread(VMCS_GUEST_EFER);
+	r->seg[X86_CS].base = vmread(VMCS_GUEST_CS_BASE);
+	r->seg[X86_CS].limit = (uint32_t)vmread(VMCS_GUEST_CS_LIMIT);
+	r->seg[X86_CS].ar = (uint32_t)vmread(VMCS_GUEST_CS_AR);
+	r->seg[X86_SS].ar = (uint32_t)vmread(VMCS_GUEST_SS_AR);
+	r->cpl = (r->seg[X86_SS].ar >> 5) & 3;
+	r->maxphyaddr = maxphyaddr;
+}
+
+/* The rest the emulator needs: GPRs, RFLAGS, the data segments. */
+static void load_data_regs(struct vcpu *v, struct x86_regs *r)
+{
+	memcpy(r->gpr, v->gpr, sizeof r->gpr);
+	r->gpr[X86_RSP] = vmread(VMCS_GUEST_RSP);
+	r->rflags = vmread(VMCS_GUEST_RFLAGS);
 	for (unsigned s = 0; s < X86_SEG_COUNT; s++) { /* ES CS SS DS FS GS: VMCS order too */
+		if (s == X86_CS)
+			continue;
 		r->seg[s].base = vmread(VMCS_GUEST_ES_BASE + 2 * s);
 		r->seg[s].limit = (uint32_t)vmread(VMCS_GUEST_ES_LIMIT + 2 * s);
 		r->seg[s].ar = (uint32_t)vmread(VMCS_GUEST_ES_AR + 2 * s);
 	}
-	r->cpl = (r->seg[X86_SS].ar >> 5) & 3;
-	r->maxphyaddr = maxphyaddr;
 }
 
 static void inject(struct vcpu *v, const struct x86_fault *f)
@@ -278,7 +290,7 @@ static void unsupported(struct vcpu *v, const uint8_t *bytes, unsigned n, const 
 /* The notify instruction (decode/notify.h, "89 02" = mov [rdx], eax): the CPU already did
  * segmentation and paging for the store and the exit gives its guest-physical address, so it is
  * completed from two fetched bytes without a decode. */
-static bool notify_fast_path(struct vcpu *v, struct x86_regs *r, const struct x86_linear_ctx *c, uint64_t la,
+static bool notify_fast_path(struct vcpu *v, const struct x86_regs *r, const struct x86_linear_ctx *c, uint64_t la,
 			     enum x86_mode mode)
 {
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
@@ -289,12 +301,13 @@ static bool notify_fast_path(struct vcpu *v, struct x86_regs *r, const struct x8
 	    x86_linear_fetch(c, la, bytes, X86_NOTIFY_LEN, &rc, &fault) != X86_NOTIFY_LEN ||
 	    !x86_notify_match(bytes, X86_NOTIFY_LEN, mode))
 		return false;
-	uint32_t value = x86_notify_value(r);
+	uint32_t value = (uint32_t)v->gpr[GPR_RAX]; /* x86_notify_value: EAX */
 	phys_write(0, gpa, &value, X86_NOTIFY_SIZE);
-	x86_notify_complete(r, mode);
-	vcpu_set_rip(v, r->rip);
-	if (vmread(VMCS_GUEST_RFLAGS) != r->rflags)
-		vmwrite(VMCS_GUEST_RFLAGS, r->rflags);
+	uint64_t rip = r->rip + X86_NOTIFY_LEN; /* x86_notify_complete: RIP += 2, RF cleared */
+	vcpu_set_rip(v, mode == X86_MODE_64 ? rip : (uint32_t)rip);
+	uint64_t rflags = vmread(VMCS_GUEST_RFLAGS);
+	if (rflags & X86_FL_RF)
+		vmwrite(VMCS_GUEST_RFLAGS, rflags & ~X86_FL_RF);
 	emulation_stats.notify++;
 	return true;
 }
@@ -302,12 +315,13 @@ static bool notify_fast_path(struct vcpu *v, struct x86_regs *r, const struct x8
 void emulate_current_instruction(struct vcpu *v)
 {
 	struct x86_regs r;
-	load_regs(v, &r);
+	load_fetch_regs(&r);
 	struct x86_linear_ctx ctx = { &r, &data_phys, 0, 0, translate_cached };
 	enum x86_mode mode = x86_regs_mode(&r);
 	uint64_t la = mode == X86_MODE_64 ? r.rip : (uint32_t)(r.seg[X86_CS].base + r.rip);
 	if (notify_fast_path(v, &r, &ctx, la, mode))
 		return;
+	load_data_regs(v, &r);
 	struct x86_fault fault;
 	struct x86_insn insn;
 	ctx.phys = &fetch_phys;

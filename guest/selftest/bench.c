@@ -5,6 +5,8 @@
 #include "devices/io_spaces.h"
 #include "guest/selftest/pci_access.h"
 
+void mmio_distinct_loads(volatile void *mmio);
+
 #define ROUNDS 200
 
 #define MEASURE(name, ...) MEASURE_N(name, ROUNDS, __VA_ARGS__)
@@ -29,6 +31,14 @@ void run_benchmarks(const struct guest_info *info)
 	/* A write to hidden memory: EPT violation + one monitor-trap-flag step (two exits). */
 	MEASURE("ept_violation", *(volatile uint32_t *)hidden = 1);
 	MEASURE("loop_overhead", __asm__ volatile("" ::: "memory"));
+
+	/* MMIO (EPT misconfiguration + emulation) on the scratch device: a load decoded afresh
+	 * (256 different instruction addresses, more than the decode cache holds), the same load
+	 * repeated (decode cache hits), and the notify instruction 89 02 (no decode at all). */
+	volatile uint32_t *mmio = (volatile uint32_t *)SCRATCH_MMIO_BASE;
+	MEASURE_N("mmio_decode", 4, { mmio_distinct_loads(mmio); });
+	MEASURE("mmio_cached", { uint32_t v; __asm__ volatile("mov (%1), %0" : "=a"(v) : "b"(mmio) : "memory"); });
+	MEASURE("mmio_fastpath", __asm__ volatile("movl %0, (%1)" : : "a"(1), "d"(mmio) : "memory"));
 
 	/* PCI configuration space: the same register by CF8/CFC (two exits) and by ECAM (none). */
 	int td = pci_find_device(0x1234, 0x11e5);

@@ -105,6 +105,18 @@ void run_mmio_forms(void)
 		else
 			checks_failed++, failed++;
 	}
+	/* The notify instruction (89 02, mov [rdx], eax) takes the hypervisor's fast path: a 4-byte
+	 * store of EAX, then the next instruction. */
+	volatile uint32_t *slot = (volatile uint32_t *)(mmio + 40);
+	slot[0] = 0;
+	slot[1] = 0x77777777;
+	uint64_t rax = 0xffffffff5a5a1234ull;
+	__asm__ volatile(".byte 0x89, 0x02" : : "a"(rax), "d"(slot) : "memory");
+	GCHECK(slot[0] == 0x5a5a1234 && slot[1] == 0x77777777, "mmio: notify instruction 89 02 stores EAX (4 bytes) and continues");
+	/* An instruction the emulator does not support (CMPSB) on MMIO: #UD, and the guest goes on. */
+	const void *p1 = mmio, *p2 = mmio + 8;
+	int vec = PROBE("cmpsb", : "+S"(p1), "+D"(p2) : : "r11", "memory", "cc");
+	GCHECK(vec == 6, "mmio: an unsupported instruction on MMIO gets #UD (vector %d)", vec);
 	uint64_t exits = exit_count(EXIT_EPT_MISCONFIG) - before;
 	GCHECK(failed == 0, "mmio: %u instruction forms give the same results, flags and memory on MMIO as on RAM", forms);
 	GCHECK(exits > 4 * forms, "mmio: accesses to the scratch device exit as EPT misconfigurations (%lu)", exits);

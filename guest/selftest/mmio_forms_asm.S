@@ -190,3 +190,13 @@ mmio_forms_end:
 	.globl form_ram_buffer
 form_ram_buffer:
 	.skip 4096
+
+/* For the MMIO benchmark without the decode cache: 256 loads at 256 different addresses
+ * (RIPs), each one an exit; void mmio_distinct_loads(volatile void *mmio) */
+	.text
+	.globl mmio_distinct_loads
+mmio_distinct_loads:
+	.rept 256
+	mov (%rdi), %eax
+	.endr
+	ret
