@@ -11,14 +11,6 @@ struct emu {
 	enum x86_mode mode;
 };
 
-static int emu_fault(struct x86_fault *f, unsigned vector, bool has_error_code)
-{
-	f->vector = (uint8_t)vector;
-	f->has_error_code = has_error_code;
-	f->error_code = 0;
-	f->cr2 = 0;
-	return X86_EMU_FAULT;
-}
 
 static inline uint64_t sign_extend(uint64_t v, unsigned size)
 {
@@ -68,7 +60,7 @@ int x86_seg_linear(const struct x86_regs *r, enum x86_mode mode, unsigned seg, u
 		uint64_t a = ea + ((seg == X86_FS || seg == X86_GS) ? r->seg[seg].base : 0);
 		unsigned bits = (r->cr4 & X86_CR4_LA57) ? 57 : 48;
 		if (!canonical(a, bits) || !canonical(a + size - 1, bits))
-			return emu_fault(fault, vector, true);
+			return x86_fault_raise(fault, vector, true);
 		*la = a;
 		return X86_EMU_OK;
 	}
@@ -77,19 +69,19 @@ int x86_seg_linear(const struct x86_regs *r, enum x86_mode mode, unsigned seg, u
 	if ((r->cr0 & X86_CR0_PE) && !(r->rflags & X86_FL_VM)) {
 		/* protected mode: null/unusable segment, type checks (SDM vol.3A 5.5, 5.6) */
 		if (ar & X86_AR_UNUSABLE)
-			return emu_fault(fault, vector, true);
+			return x86_fault_raise(fault, vector, true);
 		if (write ? ((ar & X86_AR_TYPE_CODE) || !(ar & X86_AR_TYPE_W))
 			  : ((ar & X86_AR_TYPE_CODE) && !(ar & X86_AR_TYPE_W)))
-			return emu_fault(fault, vector, true);
+			return x86_fault_raise(fault, vector, true);
 	}
 	uint64_t last = ea + size - 1;
 	if (!(ar & X86_AR_TYPE_CODE) && (ar & X86_AR_TYPE_E)) {
 		/* expand-down: valid offsets are limit+1 .. 0xffff or 0xffffffff (SDM vol.3A 5.3) */
 		uint64_t upper = (ar & X86_AR_DB) ? 0xffffffffull : 0xffffull;
 		if (ea <= s->limit || last > upper)
-			return emu_fault(fault, vector, true);
+			return x86_fault_raise(fault, vector, true);
 	} else if (last > s->limit) {
-		return emu_fault(fault, vector, true);
+		return x86_fault_raise(fault, vector, true);
 	}
 	*la = (uint32_t)(s->base + ea);
 	return X86_EMU_OK;
@@ -206,9 +198,9 @@ static int emulate_sse(struct emu *e, uint64_t ea)
 	int rc;
 	/* #UD if CR0.EM or !CR4.OSFXSR, #NM if CR0.TS (SDM vol.2 table 2-18 / class 4). */
 	if ((r->cr0 & X86_CR0_EM) || !(r->cr4 & X86_CR4_OSFXSR))
-		return emu_fault(e->fault, X86_EXC_UD, false);
+		return x86_fault_raise(e->fault, X86_EXC_UD, false);
 	if (r->cr0 & X86_CR0_TS)
-		return emu_fault(e->fault, X86_EXC_NM, false);
+		return x86_fault_raise(e->fault, X86_EXC_NM, false);
 	if (!e->ops->get_xmm || !e->ops->set_xmm)
 		return X86_EMU_ERROR;
 	bool store = in->form == X86_FORM_M_R;
@@ -216,7 +208,7 @@ static int emulate_sse(struct emu *e, uint64_t ea)
 	if (rc)
 		return rc;
 	if (sse_needs_alignment(in->op) && (la & 15))
-		return emu_fault(e->fault, X86_EXC_GP, true);
+		return x86_fault_raise(e->fault, X86_EXC_GP, true);
 	if (store) {
 		e->ops->get_xmm(e->ctx, in->reg, x);
 		rc = e->ops->write(e->ctx, la, x, in->memsize, e->fault);
@@ -366,7 +358,7 @@ int x86_emulate(const struct x86_insn *in, struct x86_regs *r, const struct x86_
 		break;
 	}
 	default:
-		return emu_fault(fault, X86_EXC_UD, false);
+		return x86_fault_raise(fault, X86_EXC_UD, false);
 	}
 	advance_rip(&e);
 	return X86_EMU_OK;

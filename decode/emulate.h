@@ -46,6 +46,16 @@ struct x86_emu_ops {
 
 #define X86_EMU_DEFAULT_MAX_REP 64
 
+/* Fills *f with `vector` (error code 0 when it has one) and returns X86_EMU_FAULT. */
+static inline int x86_fault_raise(struct x86_fault *f, unsigned vector, bool has_error_code)
+{
+	f->vector = (uint8_t)vector;
+	f->has_error_code = has_error_code;
+	f->error_code = 0;
+	f->cr2 = 0;
+	return X86_EMU_FAULT;
+}
+
 /*
  * Executes `in` (decoded in the guest's current mode, x86_regs_mode(r)) on r.
  * max_rep: iteration bound for REP string instructions (0 means X86_EMU_DEFAULT_MAX_REP).

@@ -1,14 +1,6 @@
 /* Instruction fetch + decode through the cache (see fetch.h). */
 #include "decode/fetch.h"
 
-static int fault_no_code(struct x86_fault *f, unsigned vector, bool has_error_code)
-{
-	f->vector = (uint8_t)vector;
-	f->has_error_code = has_error_code;
-	f->error_code = 0;
-	f->cr2 = 0;
-	return X86_EMU_FAULT;
-}
 
 int x86_fetch_decode(const struct x86_linear_ctx *c, struct x86_dcache *cache,
 		     struct x86_insn *insn, struct x86_fault *fault)
@@ -22,12 +14,12 @@ int x86_fetch_decode(const struct x86_linear_ctx *c, struct x86_dcache *cache,
 		unsigned sh = (r->cr4 & X86_CR4_LA57) ? 7 : 16; /* 57- or 48-bit canonical */
 		la = rip;
 		if ((uint64_t)((int64_t)(la << sh) >> sh) != la)
-			return fault_no_code(fault, X86_EXC_GP, true);
+			return x86_fault_raise(fault, X86_EXC_GP, true);
 	} else {
 		/* bytes beyond the CS limit cannot be fetched (SDM vol.3A 5.3) */
 		uint64_t limit = r->seg[X86_CS].limit;
 		if (rip > limit)
-			return fault_no_code(fault, X86_EXC_GP, true);
+			return x86_fault_raise(fault, X86_EXC_GP, true);
 		if (limit - rip + 1 < avail)
 			avail = (unsigned)(limit - rip + 1);
 		la = (uint32_t)(r->seg[X86_CS].base + rip);
@@ -58,9 +50,9 @@ int x86_fetch_decode(const struct x86_linear_ctx *c, struct x86_dcache *cache,
 			*fault = ffault;
 			return frc;
 		}
-		return fault_no_code(fault, X86_EXC_GP, true); /* runs past the CS limit */
+		return x86_fault_raise(fault, X86_EXC_GP, true); /* runs past the CS limit */
 	}
 	if (rc == X86_DEC_TOO_LONG)
-		return fault_no_code(fault, X86_EXC_GP, true);
-	return fault_no_code(fault, X86_EXC_UD, false);
+		return x86_fault_raise(fault, X86_EXC_GP, true);
+	return x86_fault_raise(fault, X86_EXC_UD, false);
 }
