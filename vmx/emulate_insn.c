@@ -290,16 +290,26 @@ static void unsupported(struct vcpu *v, const uint8_t *bytes, unsigned n, const 
 /* The notify instruction (decode/notify.h, "89 02" = mov [rdx], eax): the CPU already did
  * segmentation and paging for the store and the exit gives its guest-physical address, so it is
  * completed from two fetched bytes without a decode. */
-static bool notify_fast_path(struct vcpu *v, const struct x86_regs *r, const struct x86_linear_ctx *c, uint64_t la,
-			     enum x86_mode mode)
+/* The bytes at RIP in place, when all 15 that an instruction may have lie in one page of guest
+ * RAM (the common case: one cached translation, no copy). The exiting instruction was just
+ * fetched by the CPU, so RIP is canonical and inside CS. NULL: take the general path. */
+static const uint8_t *code_in_place(const struct x86_linear_ctx *c, uint64_t la)
+{
+	uint64_t gpa;
+	struct x86_fault fault;
+	if ((la & 0xfff) > 0x1000 - X86_MAX_INSN_LEN || translate_cached(c, la, X86_XLAT_FETCH, &gpa, &fault) != X86_EMU_OK ||
+	    !guest_memory_is_ram(gpa))
+		return 0;
+	return (const uint8_t *)(uintptr_t)gpa;
+}
+
+/* The notify instruction (decode/notify.h, "89 02" = mov [rdx], eax): the CPU already did
+ * segmentation and paging for the store and the exit gives its guest-physical address, so it is
+ * completed from two bytes without a decode. */
+static bool notify_fast_path(struct vcpu *v, const struct x86_regs *r, const uint8_t *code, enum x86_mode mode)
 {
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
-	uint8_t bytes[X86_NOTIFY_LEN];
-	struct x86_fault fault;
-	int rc;
-	if (mode == X86_MODE_16 || (gpa & 0xfff) > 0x1000 - X86_NOTIFY_SIZE || (la & 0xfff) > 0x1000 - X86_NOTIFY_LEN ||
-	    x86_linear_fetch(c, la, bytes, X86_NOTIFY_LEN, &rc, &fault) != X86_NOTIFY_LEN ||
-	    !x86_notify_match(bytes, X86_NOTIFY_LEN, mode))
+	if (!x86_notify_match(code, X86_NOTIFY_LEN, mode) || (gpa & 0xfff) > 0x1000 - X86_NOTIFY_SIZE)
 		return false;
 	uint32_t value = (uint32_t)v->gpr[GPR_RAX]; /* x86_notify_value: EAX */
 	phys_write(0, gpa, &value, X86_NOTIFY_SIZE);
@@ -312,20 +322,36 @@ static bool notify_fast_path(struct vcpu *v, const struct x86_regs *r, const str
 	return true;
 }
 
+/* Decoded instruction for code in place: the decode cache, else the decoder. */
+static int decode_in_place(const struct x86_regs *r, const uint8_t *code, enum x86_mode mode, struct x86_insn *insn,
+			   struct x86_fault *fault)
+{
+	const struct x86_dcache_entry *e = x86_dcache_find(&dcache, r->rip, r->cr3, mode);
+	if (e && x86_dcache_match(&dcache, e, code, X86_MAX_INSN_LEN)) {
+		*insn = e->insn;
+		return X86_EMU_OK;
+	}
+	int d = x86_decode(code, X86_MAX_INSN_LEN, mode, insn);
+	if (d == X86_DEC_OK) {
+		x86_dcache_insert(&dcache, r->rip, r->cr3, mode, code, insn);
+		return X86_EMU_OK;
+	}
+	return x86_fault_raise(fault, d == X86_DEC_TOO_LONG ? X86_EXC_GP : X86_EXC_UD, d == X86_DEC_TOO_LONG);
+}
+
 void emulate_current_instruction(struct vcpu *v)
 {
 	struct x86_regs r;
 	load_fetch_regs(&r);
-	struct x86_linear_ctx ctx = { &r, &data_phys, 0, 0, translate_cached };
+	struct x86_linear_ctx ctx = { &r, &fetch_phys, 0, 0, translate_cached };
 	enum x86_mode mode = x86_regs_mode(&r);
 	uint64_t la = mode == X86_MODE_64 ? r.rip : (uint32_t)(r.seg[X86_CS].base + r.rip);
-	if (notify_fast_path(v, &r, &ctx, la, mode))
+	const uint8_t *code = code_in_place(&ctx, la);
+	if (code && notify_fast_path(v, &r, code, mode))
 		return;
-	load_data_regs(v, &r);
 	struct x86_fault fault;
 	struct x86_insn insn;
-	ctx.phys = &fetch_phys;
-	int rc = x86_fetch_decode(&ctx, &dcache, &insn, &fault);
+	int rc = code ? decode_in_place(&r, code, mode, &insn, &fault) : x86_fetch_decode(&ctx, &dcache, &insn, &fault);
 	ctx.phys = &data_phys;
 	if (rc == X86_EMU_FAULT) {
 		if (fault.vector == X86_EXC_UD) {
@@ -342,6 +368,7 @@ void emulate_current_instruction(struct vcpu *v)
 		unsupported(v, 0, 0, "its bytes are not in guest memory");
 		return;
 	}
+	load_data_regs(v, &r);
 	rc = x86_emulate(&insn, &r, &emu_ops, &ctx, 0, &fault);
 	if (rc == X86_EMU_FAULT) {
 		inject(v, &fault);
