@@ -251,12 +251,18 @@ static void load_fetch_regs(struct x86_regs *r)
 	r->maxphyaddr = maxphyaddr;
 }
 
-/* The rest the emulator needs: GPRs, RFLAGS, the data segments. */
-static void load_data_regs(struct vcpu *v, struct x86_regs *r)
+/* The rest the emulator needs: GPRs, RFLAGS, the data segments. In 64-bit mode only the FS and
+ * GS bases take part in addressing (SDM vol.3A 3.4.4), so only they are read. */
+static void load_data_regs(struct vcpu *v, struct x86_regs *r, enum x86_mode mode)
 {
 	memcpy(r->gpr, v->gpr, sizeof r->gpr);
 	r->gpr[X86_RSP] = vmread(VMCS_GUEST_RSP);
 	r->rflags = vmread(VMCS_GUEST_RFLAGS);
+	if (mode == X86_MODE_64) {
+		r->seg[X86_FS].base = vmread(VMCS_GUEST_FS_BASE);
+		r->seg[X86_GS].base = vmread(VMCS_GUEST_GS_BASE);
+		return;
+	}
 	for (unsigned s = 0; s < X86_SEG_COUNT; s++) { /* ES CS SS DS FS GS: VMCS order too */
 		if (s == X86_CS)
 			continue;
@@ -368,7 +374,7 @@ void emulate_current_instruction(struct vcpu *v)
 		unsupported(v, 0, 0, "its bytes are not in guest memory");
 		return;
 	}
-	load_data_regs(v, &r);
+	load_data_regs(v, &r, mode);
 	rc = x86_emulate(&insn, &r, &emu_ops, &ctx, 0, &fault);
 	if (rc == X86_EMU_FAULT) {
 		inject(v, &fault);
