@@ -251,11 +251,10 @@ static void load_fetch_regs(struct x86_regs *r)
 	r->maxphyaddr = maxphyaddr;
 }
 
-/* The rest the emulator needs: GPRs, RFLAGS, the data segments. In 64-bit mode only the FS and
+/* The rest the emulator needs: RSP (the other GPRs are already there), RFLAGS, the data segments. In 64-bit mode only the FS and
  * GS bases take part in addressing (SDM vol.3A 3.4.4), so only they are read. */
-static void load_data_regs(struct vcpu *v, struct x86_regs *r, enum x86_mode mode)
+static void load_data_regs(struct x86_regs *r, enum x86_mode mode)
 {
-	memcpy(r->gpr, v->gpr, sizeof r->gpr);
 	r->gpr[X86_RSP] = vmread(VMCS_GUEST_RSP);
 	r->rflags = vmread(VMCS_GUEST_RFLAGS);
 	if (mode == X86_MODE_64) {
@@ -347,17 +346,17 @@ static int decode_in_place(const struct x86_regs *r, const uint8_t *code, enum x
 
 void emulate_current_instruction(struct vcpu *v)
 {
-	struct x86_regs r;
-	load_fetch_regs(&r);
-	struct x86_linear_ctx ctx = { &r, &fetch_phys, 0, 0, translate_cached };
-	enum x86_mode mode = x86_regs_mode(&r);
-	uint64_t la = mode == X86_MODE_64 ? r.rip : (uint32_t)(r.seg[X86_CS].base + r.rip);
+	struct x86_regs *r = &v->regs; /* the emulator works on the saved GPRs in place */
+	load_fetch_regs(r);
+	struct x86_linear_ctx ctx = { r, &fetch_phys, 0, 0, translate_cached };
+	enum x86_mode mode = x86_regs_mode(r);
+	uint64_t la = mode == X86_MODE_64 ? r->rip : (uint32_t)(r->seg[X86_CS].base + r->rip);
 	const uint8_t *code = code_in_place(&ctx, la);
-	if (code && notify_fast_path(v, &r, code, mode))
+	if (code && notify_fast_path(v, r, code, mode))
 		return;
 	struct x86_fault fault;
 	struct x86_insn insn;
-	int rc = code ? decode_in_place(&r, code, mode, &insn, &fault) : x86_fetch_decode(&ctx, &dcache, &insn, &fault);
+	int rc = code ? decode_in_place(r, code, mode, &insn, &fault) : x86_fetch_decode(&ctx, &dcache, &insn, &fault);
 	ctx.phys = &data_phys;
 	if (rc == X86_EMU_FAULT) {
 		if (fault.vector == X86_EXC_UD) {
@@ -374,22 +373,23 @@ void emulate_current_instruction(struct vcpu *v)
 		unsupported(v, 0, 0, "its bytes are not in guest memory");
 		return;
 	}
-	load_data_regs(v, &r, mode);
-	rc = x86_emulate(&insn, &r, &emu_ops, &ctx, 0, &fault);
+	load_data_regs(r, mode);
+	uint64_t rip = r->rip;
+	rc = x86_emulate(&insn, r, &emu_ops, &ctx, 0, &fault);
 	if (rc == X86_EMU_FAULT) {
+		/* REP iterations done before the fault stay done (RCX/RSI/RDI are already in place). */
 		inject(v, &fault);
 		return;
 	}
 	if (rc != X86_EMU_OK) {
-		log_printf("hv: emulation of the instruction at RIP 0x%lx failed (guest paging structures not in RAM); #GP to the guest\n", r.rip);
+		log_printf("hv: emulation of the instruction at RIP 0x%lx failed (guest paging structures not in RAM); #GP to the guest\n", rip);
 		struct x86_fault gp = { .vector = X86_EXC_GP, .has_error_code = true };
 		inject(v, &gp);
 		return;
 	}
 	emulation_stats.emulated++;
-	memcpy(v->gpr, r.gpr, sizeof r.gpr);
-	vmwrite(VMCS_GUEST_RSP, r.gpr[X86_RSP]);
-	vmwrite(VMCS_GUEST_RFLAGS, r.rflags);
-	if (r.rip != vmread(VMCS_GUEST_RIP)) /* unchanged: REP iterations remain, the guest re-executes */
-		vcpu_set_rip(v, r.rip);
+	vmwrite(VMCS_GUEST_RSP, r->gpr[X86_RSP]);
+	vmwrite(VMCS_GUEST_RFLAGS, r->rflags);
+	if (r->rip != rip) /* unchanged: REP iterations remain, the guest re-executes */
+		vcpu_set_rip(v, r->rip);
 }

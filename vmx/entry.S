@@ -11,7 +11,7 @@
  * On a failed VMLAUNCH/VMRESUME, vmx_entry_failed(vcpu, 1 = VMfailInvalid / 2 = VMfailValid)
  * reports it (it does not return).
  */
-#define VCPU_EXIT_STACK_TOP (16 * 8) /* offsetof(struct vcpu, exit_stack_top) */
+#define VCPU_EXIT_STACK_TOP 512 /* offsetof(struct vcpu, exit_stack_top) = VCPU_REGS_AREA */
 
 	.text
 	.macro LOAD_GUEST_GPRS            /* %rdi = vcpu; %rdi itself last */

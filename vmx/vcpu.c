@@ -3,7 +3,8 @@
 #include "vmx/vmx_insn.h"
 #include <stddef.h>
 
-_Static_assert(offsetof(struct vcpu, exit_stack_top) == 16 * 8, "vmx/entry.S expects exit_stack_top after gpr[16]");
+_Static_assert(offsetof(struct vcpu, exit_stack_top) == VCPU_REGS_AREA && sizeof(struct x86_regs) <= VCPU_REGS_AREA,
+	       "vmx/entry.S expects exit_stack_top after the register area");
 
 void vcpu_stop(struct vcpu *v, int status)
 {

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "vmx/vmcs_fields.h"
+#include "decode/x86_regs.h"
+
+#define VCPU_REGS_AREA 512 /* vmx/entry.S: exit_stack_top follows at this offset */
 
 /* Guest general-purpose registers, indexed by their x86 encoding (0 = RAX ... 15 = R15).
  * Slot 4 (RSP) is unused here: the guest RSP lives in the VMCS. vmx/entry.S relies on this layout. */
@@ -17,7 +20,14 @@ struct exit_stat {
 };
 
 struct vcpu {
-	uint64_t gpr[16];         /* must stay first: vmx/entry.S */
+	/* The guest's registers as the emulator sees them (decode/x86_regs.h); gpr[] first, where
+	 * vmx/entry.S saves and loads the GPRs. Only gpr[] is current between exits; the emulator
+	 * path fills the rest from the VMCS. */
+	union {
+		uint64_t gpr[16];
+		struct x86_regs regs;
+		uint8_t regs_area[VCPU_REGS_AREA];
+	};
 	uint64_t *exit_stack_top; /* VMCS host RSP; holds the vcpu pointer (vmx/entry.S) */
 	bool stopped;
 	int stop_status;
