@@ -111,22 +111,34 @@ uint64_t vpci_init(const char *hide, uint64_t rsdp_hint)
 	io_intercept(PCI_CONFIG_ADDRESS_PORT, 1, true); /* 0xCF9 (reset control) stays the chipset's */
 	pio_register(PCI_CONFIG_DATA_PORT, 4, &cfc_ops, 0, "pci-cfc");
 
-	unsigned max_bus = 0;
-	for (unsigned i = 0; i < n_assigned; i++)
-		if (PCI_BDF_BUS(assigned[i].bdf) > max_bus)
-			max_bus = PCI_BDF_BUS(assigned[i].bdf);
-	ecam_buses = max_bus + 1;
-	ecam_base = find_ecam_hole((uint64_t)ecam_buses << 20);
-	if (!ecam_base) {
-		log_printf("hv: no free hole for an ECAM window; the guest has CF8/CFC only\n");
-		return 0;
+	/* The platform's own ECAM window where the firmware has an MCFG (the guest keeps the
+	 * firmware's tables and finds it there); otherwise a window in a free hole with an MCFG of
+	 * our own. Either way the hypervisor owns the window in EPT (vpci_map_ecam). */
+	struct mcfg_info m;
+	uint64_t rsdp;
+	if (acpi_find_mcfg(rsdp_hint, &m) && m.base && m.start_bus == 0) {
+		ecam_base = m.base;
+		ecam_buses = m.end_bus + 1;
+		rsdp = acpi_find_rsdp(rsdp_hint);
+		log_printf("hv: pci: the guest uses the firmware's ECAM window at 0x%lx (MCFG, buses 0-%u)\n", m.base, m.end_bus);
+	} else {
+		unsigned max_bus = 0;
+		for (unsigned i = 0; i < n_assigned; i++)
+			if (PCI_BDF_BUS(assigned[i].bdf) > max_bus)
+				max_bus = PCI_BDF_BUS(assigned[i].bdf);
+		ecam_buses = max_bus + 1;
+		ecam_base = find_ecam_hole((uint64_t)ecam_buses << 20);
+		if (!ecam_base) {
+			log_printf("hv: no free hole for an ECAM window; the guest has CF8/CFC only\n");
+			return 0;
+		}
+		uint8_t *page = heap_alloc_pages(1);
+		struct mcfg_info own = { ecam_base, 0, 0, ecam_buses - 1 };
+		rsdp = acpi_add_mcfg(rsdp_hint, page, virt_to_phys(page), &own);
+		/* The ACPI page lives in the hypervisor's pool: let the guest read it, nothing else. */
+		ept_map(&guest_mem.ept, virt_to_phys(page), virt_to_phys(page), 4096, EPT_R | EPT_MEMTYPE(EPT_MT_WB));
 	}
 	range_register(&mmio_space, ecam_base, (uint64_t)ecam_buses << 20, &ecam_ops, 0, "pci-ecam");
-	uint8_t *page = heap_alloc_pages(1);
-	struct mcfg_info m = { ecam_base, 0, 0, ecam_buses - 1 };
-	uint64_t rsdp = acpi_add_mcfg(rsdp_hint, page, virt_to_phys(page), &m);
-	/* The ACPI page lives in the hypervisor's pool: let the guest read it, nothing else. */
-	ept_map(&guest_mem.ept, virt_to_phys(page), virt_to_phys(page), 4096, EPT_R | EPT_MEMTYPE(EPT_MT_WB));
 	return rsdp;
 }
 
