@@ -18,7 +18,7 @@ static inline uint64_t sign_extend(uint64_t v, unsigned size)
 	return (uint64_t)((int64_t)(v << sh) >> sh);
 }
 
-static uint64_t get_reg(const struct x86_regs *r, unsigned reg, unsigned size)
+uint64_t x86_reg_get(const struct x86_regs *r, unsigned reg, unsigned size)
 {
 	if (reg >= X86_REG_AH)
 		return (r->gpr[reg - X86_REG_AH] >> 8) & 0xff;
@@ -26,7 +26,7 @@ static uint64_t get_reg(const struct x86_regs *r, unsigned reg, unsigned size)
 }
 
 /* 64-bit writes replace, 32-bit writes zero-extend, 8/16-bit writes merge (SDM vol.1 3.4.1.1). */
-static void set_reg(struct x86_regs *r, unsigned reg, unsigned size, uint64_t v)
+void x86_reg_set(struct x86_regs *r, unsigned reg, unsigned size, uint64_t v)
 {
 	if (reg >= X86_REG_AH) {
 		uint64_t *g = &r->gpr[reg - X86_REG_AH];
@@ -167,15 +167,15 @@ static int emulate_string(struct emu *e, unsigned max_rep)
 			rc = mem_write(e, X86_ES, r->gpr[X86_RDI] & amask, &v, size);
 			if (rc)
 				return rc;
-			set_reg(r, X86_RDI, asize, r->gpr[X86_RDI] + step);
+			x86_reg_set(r, X86_RDI, asize, r->gpr[X86_RDI] + step);
 		} else {
-			set_reg(r, X86_RAX, size, v);
+			x86_reg_set(r, X86_RAX, size, v);
 		}
 		if (op != X86_OP_STOS)
-			set_reg(r, X86_RSI, asize, r->gpr[X86_RSI] + step);
+			x86_reg_set(r, X86_RSI, asize, r->gpr[X86_RSI] + step);
 		count--;
 		if (rep)
-			set_reg(r, X86_RCX, asize, count);
+			x86_reg_set(r, X86_RCX, asize, count);
 	}
 	if (!count)
 		advance_rip(e);
@@ -246,9 +246,9 @@ int x86_emulate(const struct x86_insn *in, struct x86_regs *r, const struct x86_
 			rc = mem_read(&e, in->seg, ea, &mem, msize, 0);
 			if (rc)
 				return rc;
-			set_reg(r, in->reg, size, mem);
+			x86_reg_set(r, in->reg, size, mem);
 		} else {
-			v = in->form == X86_FORM_M_I ? in->imm : get_reg(r, in->reg, size);
+			v = in->form == X86_FORM_M_I ? in->imm : x86_reg_get(r, in->reg, size);
 			rc = mem_write(&e, in->seg, ea, &v, msize);
 			if (rc)
 				return rc;
@@ -260,7 +260,7 @@ int x86_emulate(const struct x86_insn *in, struct x86_regs *r, const struct x86_
 		rc = mem_read(&e, in->seg, ea, &mem, msize, 0);
 		if (rc)
 			return rc;
-		set_reg(r, in->reg, size, op == X86_OP_MOVZX ? mem : sign_extend(mem, msize));
+		x86_reg_set(r, in->reg, size, op == X86_OP_MOVZX ? mem : sign_extend(mem, msize));
 		break;
 	case X86_OP_ADD: case X86_OP_OR: case X86_OP_ADC: case X86_OP_SBB:
 	case X86_OP_AND: case X86_OP_SUB: case X86_OP_XOR: case X86_OP_CMP: case X86_OP_TEST:
@@ -271,12 +271,12 @@ int x86_emulate(const struct x86_insn *in, struct x86_regs *r, const struct x86_
 			return rc;
 		uint64_t fl = r->rflags;
 		if (in->form == X86_FORM_R_M) { /* op reg, [mem] */
-			v = x86_alu(op, size, get_reg(r, in->reg, size), mem, &fl);
+			v = x86_alu(op, size, x86_reg_get(r, in->reg, size), mem, &fl);
 			if (op != X86_OP_CMP)
-				set_reg(r, in->reg, size, v);
+				x86_reg_set(r, in->reg, size, v);
 		} else {
 			uint64_t src = in->form == X86_FORM_M_I ? in->imm :
-				       in->form == X86_FORM_M_R ? get_reg(r, in->reg, size) : 0;
+				       in->form == X86_FORM_M_R ? x86_reg_get(r, in->reg, size) : 0;
 			v = x86_alu(op, size, mem, src, &fl);
 			if (writes_mem) {
 				rc = mem_write(&e, in->seg, ea, &v, msize);
@@ -291,11 +291,11 @@ int x86_emulate(const struct x86_insn *in, struct x86_regs *r, const struct x86_
 		rc = mem_read(&e, in->seg, ea, &mem, msize, X86_EMU_RMW);
 		if (rc)
 			return rc;
-		v = get_reg(r, in->reg, size);
+		v = x86_reg_get(r, in->reg, size);
 		rc = mem_write(&e, in->seg, ea, &v, msize);
 		if (rc)
 			return rc;
-		set_reg(r, in->reg, size, mem);
+		x86_reg_set(r, in->reg, size, mem);
 		break;
 	case X86_OP_CMPXCHG: {
 		/* The destination is written in both cases (SDM vol.2 CMPXCHG); the accumulator is
@@ -304,14 +304,14 @@ int x86_emulate(const struct x86_insn *in, struct x86_regs *r, const struct x86_
 		if (rc)
 			return rc;
 		uint64_t fl = r->rflags;
-		x86_alu(X86_OP_CMP, size, get_reg(r, X86_RAX, size), mem, &fl);
+		x86_alu(X86_OP_CMP, size, x86_reg_get(r, X86_RAX, size), mem, &fl);
 		bool equal = fl & X86_FL_ZF;
-		v = equal ? get_reg(r, in->reg, size) : mem;
+		v = equal ? x86_reg_get(r, in->reg, size) : mem;
 		rc = mem_write(&e, in->seg, ea, &v, msize);
 		if (rc)
 			return rc;
 		if (!equal)
-			set_reg(r, X86_RAX, size, mem);
+			x86_reg_set(r, X86_RAX, size, mem);
 		r->rflags = fl;
 		break;
 	}
@@ -320,11 +320,11 @@ int x86_emulate(const struct x86_insn *in, struct x86_regs *r, const struct x86_
 		if (rc)
 			return rc;
 		uint64_t fl = r->rflags;
-		v = x86_alu(X86_OP_ADD, size, mem, get_reg(r, in->reg, size), &fl);
+		v = x86_alu(X86_OP_ADD, size, mem, x86_reg_get(r, in->reg, size), &fl);
 		rc = mem_write(&e, in->seg, ea, &v, msize);
 		if (rc)
 			return rc;
-		set_reg(r, in->reg, size, mem);
+		x86_reg_set(r, in->reg, size, mem);
 		r->rflags = fl;
 		break;
 	}
@@ -335,7 +335,7 @@ int x86_emulate(const struct x86_insn *in, struct x86_regs *r, const struct x86_
 		unsigned bits = size * 8;
 		uint64_t bit;
 		if (in->form == X86_FORM_M_R) {
-			int64_t off = (int64_t)sign_extend(get_reg(r, in->reg, size), size);
+			int64_t off = (int64_t)sign_extend(x86_reg_get(r, in->reg, size), size);
 			int64_t words = off >> (size == 2 ? 4 : size == 4 ? 5 : 6);
 			ea = (ea + (uint64_t)words * size) & x86_size_mask(in->addrsize);
 			bit = (uint64_t)off & (bits - 1);

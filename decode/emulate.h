@@ -71,6 +71,11 @@ int x86_emulate(const struct x86_insn *in, struct x86_regs *r, const struct x86_
 int x86_seg_linear(const struct x86_regs *r, enum x86_mode mode, unsigned seg, uint64_t ea,
 		   unsigned size, bool write, uint64_t *la, struct x86_fault *fault);
 
+/* A register operand as struct x86_insn names it (GPR 0-15, AH..BH as 16-19) of `size` bytes;
+ * writes follow x86 rules: 64-bit replace, 32-bit zero-extend, 8/16-bit merge (SDM vol.1 3.4.1.1). */
+uint64_t x86_reg_get(const struct x86_regs *r, unsigned reg, unsigned size);
+void x86_reg_set(struct x86_regs *r, unsigned reg, unsigned size, uint64_t v);
+
 /* Effective address (offset within the segment) of the ModRM / moffs memory operand. */
 uint64_t x86_effective_address(const struct x86_insn *in, const struct x86_regs *r);
 

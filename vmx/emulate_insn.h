@@ -13,7 +13,7 @@
 void emulate_current_instruction(struct vcpu *v);
 
 struct emulation_stats {
-	uint64_t emulated, notify, unsupported, faults, xlat_hits, xlat_misses;
+	uint64_t emulated, mov_fast, notify, unsupported, faults, xlat_hits, xlat_misses;
 };
 extern struct emulation_stats emulation_stats;
 void emulate_init(void);
