@@ -317,7 +317,10 @@ static bool notify_fast_path(struct vcpu *v, const struct x86_regs *r, const uin
 	if (!x86_notify_match(code, X86_NOTIFY_LEN, mode) || (gpa & 0xfff) > 0x1000 - X86_NOTIFY_SIZE)
 		return false;
 	uint32_t value = (uint32_t)v->gpr[GPR_RAX]; /* x86_notify_value: EAX */
-	phys_write(0, gpa, &value, X86_NOTIFY_SIZE);
+	if (v->exit_reason == EXIT_EPT_MISCONFIG && !(gpa & 3))
+		range_write(&mmio_space, gpa, X86_NOTIFY_SIZE, value); /* always emulated MMIO */
+	else
+		phys_write(0, gpa, &value, X86_NOTIFY_SIZE);
 	uint64_t rip = r->rip + X86_NOTIFY_LEN; /* x86_notify_complete: RIP += 2, RF cleared */
 	vcpu_set_rip(v, mode == X86_MODE_64 ? rip : (uint32_t)rip);
 	uint64_t rflags = vmread(VMCS_GUEST_RFLAGS);
@@ -353,14 +356,22 @@ static bool mov_fast_path(struct vcpu *v, struct x86_regs *r, const struct x86_i
 		return false;
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR), value = 0;
 	unsigned size = in->memsize;
-	if ((gpa & 0xfff) + size > 0x1000)
-		return false; /* split across pages: the general path */
+	if ((gpa & 0xfff) + size > 0x1000 || size > 8)
+		return false; /* split across pages, or SSE: the general path */
+	/* A misconfiguration exit is always emulated MMIO: straight to the range table. */
+	bool mmio = v->exit_reason == EXIT_EPT_MISCONFIG && !(gpa & (size - 1));
 	if (in->form == X86_FORM_R_M) {
-		phys_read(0, gpa, &value, size);
+		if (!mmio)
+			phys_read(0, gpa, &value, size);
+		else if (!range_read(&mmio_space, gpa, size, &value))
+			value = ~0ull;
 		x86_reg_set(r, in->reg, in->opsize, value);
 	} else {
 		value = in->form == X86_FORM_M_I ? in->imm : x86_reg_get(r, in->reg, size);
-		phys_write(0, gpa, &value, size);
+		if (mmio)
+			range_write(&mmio_space, gpa, size, value);
+		else
+			phys_write(0, gpa, &value, size);
 	}
 	uint64_t rip = r->rip + in->len;
 	vcpu_set_rip(v, mode == X86_MODE_64 ? rip : (uint32_t)rip);
