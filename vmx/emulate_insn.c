@@ -166,7 +166,7 @@ static const struct x86_emu_ops emu_ops = { x86_linear_read, x86_linear_write, g
 #define XLAT_ENTRIES 32
 struct xlat_entry {
 	uint64_t la_page, gpa_page, cr3, cr0, cr4, efer;
-	uint8_t access, cpl, valid, n;
+	uint8_t access, cpl, valid, n, ac;
 	uint8_t size[5];
 	uint64_t pte_gpa[5], pte_val[5];
 };
@@ -182,8 +182,10 @@ static int translate_cached(const struct x86_linear_ctx *c, uint64_t la, unsigne
 {
 	const struct x86_regs *r = c->regs;
 	struct xlat_entry *e = &xlat_cache[(la >> 12) % XLAT_ENTRIES];
+	/* RFLAGS.AC matters to data accesses under SMAP (SDM vol.3A 4.6); fetches ignore it. */
+	uint8_t ac = !(access & X86_XLAT_FETCH) && (r->rflags & X86_FL_AC);
 	if (e->valid && e->la_page == (la & ~0xfffull) && e->cr3 == r->cr3 && e->access == access &&
-	    e->cpl == r->cpl && e->cr0 == r->cr0 && e->cr4 == r->cr4 && e->efer == r->efer) {
+	    e->cpl == r->cpl && e->ac == ac && e->cr0 == r->cr0 && e->cr4 == r->cr4 && e->efer == r->efer) {
 		bool same = true;
 		for (unsigned i = 0; i < e->n && same; i++)
 			same = read_pte(e->pte_gpa[i], e->size[i]) == e->pte_val[i];
@@ -206,7 +208,7 @@ static int translate_cached(const struct x86_linear_ctx *c, uint64_t la, unsigne
 			return rc; /* paging structures outside RAM: do not cache */
 	*e = (struct xlat_entry){ .la_page = la & ~0xfffull, .gpa_page = *gpa & ~0xfffull, .cr3 = r->cr3,
 				  .cr0 = r->cr0, .cr4 = r->cr4, .efer = r->efer, .access = (uint8_t)access,
-				  .cpl = r->cpl, .valid = 1, .n = (uint8_t)walk_record.n };
+				  .cpl = r->cpl, .ac = ac, .valid = 1, .n = (uint8_t)walk_record.n };
 	for (unsigned i = 0; i < walk_record.n; i++) {
 		e->size[i] = walk_record.size[i];
 		e->pte_gpa[i] = walk_record.gpa[i];
