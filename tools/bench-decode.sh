@@ -8,29 +8,9 @@
 #                      bench: decode_zydis_min = <n> instructions
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v valgrind >/dev/null || { echo "bench-decode: valgrind not installed" >&2; exit 1; }
 make -s build/host/bench_decode
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
 MIX=68 # instructions in the mix; bench_decode checks every length against all three decoders
-
-# Instructions counted inside function $2 for $3 passes over the mix with decoder $1.
-count() {
-	local file="$out/cg.$1.$3"
-	valgrind --tool=callgrind --callgrind-out-file="$file" --toggle-collect="$2" \
-		build/host/bench_decode "$1" "$3" >/dev/null 2>"$out/log" ||
-		{ echo "bench-decode: $1 run failed" >&2; cat "$out/log" >&2; exit 1; }
-	awk '/^(summary|totals):/ { print $2; exit }' "$file"
-}
-
-# Instructions per decode, rounded: (count(2N) - count(N)) / (N * MIX).
-per_decode() {
-	local n=$3 one two
-	one=$(count "$1" "$2" "$n")
-	two=$(count "$1" "$2" $((2 * n)))
-	echo $(((two - one + n * MIX / 2) / (n * MIX)))
-}
-
+per_decode() { tools/callgrind-per-op.sh build/host/bench_decode "$1" "$2" "$3" "$MIX"; }
 ours=$(per_decode ours x86_decode 2000)
 full=$(per_decode zydis_full ZydisDecoderDecodeFull 300)
 min=$(per_decode zydis_min ZydisDecoderDecodeInstruction 300)
