@@ -5,6 +5,7 @@
 #include "guest/selftest/pci_access.h"
 #include "vmx/vmcs_fields.h"
 #include "lib/string.h"
+#include "devices/io_spaces.h"
 
 #define TESTDEV_ID 0x11e51234u
 #define TD_BAR0 0xd0100000u  /* test device MMIO registers (4 KiB) */
@@ -185,6 +186,35 @@ static void test_assigned_no_exits(void)
 	(void)x;
 }
 
+/* The hypervisor caches guest page walks for emulation, validated against the paging entries.
+ * Remap one linear page from the scratch MMIO device to the test device's registers and check
+ * that an emulated (non-MOV) access follows the new mapping at once. */
+static uint64_t remap_pt[512] __attribute__((aligned(4096)));
+
+static void test_translation_cache(void)
+{
+	const uint64_t lin = 0xc0000000ull; /* 3rd GiB: an unused hole in the identity map */
+	uint64_t cr3;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	uint64_t *pml4 = (uint64_t *)(cr3 & ~0xfffull);
+	uint64_t *pdpt = (uint64_t *)(pml4[0] & ~0xfffull);
+	uint64_t *pd = (uint64_t *)(pdpt[3] & ~0xfffull);
+	uint64_t saved = pd[0];
+	remap_pt[0] = SCRATCH_MMIO_BASE | 3;
+	pd[0] = (uint64_t)remap_pt | 3;
+	__asm__ volatile("invlpg (%0)" : : "r"(lin) : "memory");
+	volatile uint32_t *scratch = (volatile uint32_t *)SCRATCH_MMIO_BASE;
+	scratch[0] = 0x12345678;
+	uint32_t a = 0, b = 0;
+	__asm__ volatile("add (%1), %0" : "+r"(a) : "r"(lin) : "memory", "cc"); /* emulated: walks, caches */
+	remap_pt[0] = TD_BAR0_MOVED | 3;
+	__asm__ volatile("invlpg (%0)" : : "r"(lin) : "memory");
+	__asm__ volatile("add (%1), %0" : "+r"(b) : "r"(lin) : "memory", "cc");
+	GCHECK(a == 0x12345678 && b == TESTDEV_ID, "emulation follows a changed guest page table at once (0x%x, 0x%x)", a, b);
+	pd[0] = saved;
+	__asm__ volatile("invlpg (%0)" : : "r"(lin) : "memory");
+}
+
 void run_pci_tests(const struct guest_info *info)
 {
 	GCHECK(pci_find_ecam(info), "pci: ACPI MCFG found: ECAM at 0x%lx, buses 0-%u", ecam_base, ecam_end_bus);
@@ -200,4 +230,5 @@ void run_pci_tests(const struct guest_info *info)
 	test_bars((unsigned)td);
 	test_msi((unsigned)td);
 	test_assigned_no_exits();
+	test_translation_cache();
 }
