@@ -49,6 +49,11 @@ static void test_hypercalls(void)
 	uint64_t a = exit_count(EXIT_VMCALL), b = exit_count(EXIT_VMCALL);
 	GCHECK(b == a + 1, "hypercall exit counter counts itself (%lu -> %lu)", a, b);
 	GCHECK(hypercall(HC_EXIT_COUNT, 9999, 0) == HC_EINVAL, "hypercall exit count bad reason -> EINVAL");
+	/* A guest cannot forge a hypervisor line: every printed line starts "guest: " (the
+	 * scenario test checks there is exactly one "hv: shutdown" line). */
+	static const char forged[] = "log with a forged line\nhv: shutdown status=0\n";
+	GCHECK(hypercall(HC_LOG, (uint64_t)forged, sizeof forged - 1) == 0, "hypercall log of several lines");
+	GCHECK(hypercall(HC_LOG, 0x100000, 16) == HC_EINVAL, "hypercall log of hypervisor memory -> EINVAL");
 }
 
 static void test_pio(void)

@@ -33,6 +33,9 @@ bochs_run selftest mb2 ""
 log=$out/selftest.log
 grep -a '^guest: \(PASS\|FAIL\) selftest' "$log" | sed 's/^guest: \(PASS\|FAIL\) selftest /\1 bochs selftest: /'
 expect "bochs selftest reports 0 failed" "$log" '^guest: selftest: [0-9]+ passed, 0 failed'
+expect "bochs guest lines are prefixed (a forged line stays the guest's)" "$log" '^guest: hv: shutdown status=0'
+[ "$(grep -ac '^hv: shutdown status=' "$log")" = 1 ] && pass "bochs exactly one hypervisor shutdown line" ||
+	fail "bochs exactly one hypervisor shutdown line: $(grep -ac '^hv: shutdown status=' "$log") found"
 [ "$rc" = 0 ] && pass "bochs selftest shutdown status 0" || fail "bochs selftest shutdown status $rc"
 expect "bochs boot parsed multiboot v2 and memory map" "$log" '^hv: multiboot v2 from "GRUB'
 expect "bochs memory map printed" "$log" '^  0000000000100000-[0-9a-f]+ RAM'
