@@ -120,7 +120,7 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	vpci_map_ecam();
 
 	struct guest_start_state start;
-	if (guest_load_selftest(&boot_info, selftest_args, rsdp, &start))
+	if (guest_load_selftest(selftest_args, rsdp, &start))
 		platform_shutdown(1);
 	vcpu0.watchdog_ticks = watchdog * 1000000;
 	if (vmcs_setup(&vcpu0, &start, ept_pointer(&guest_mem.ept), fault))

@@ -84,17 +84,10 @@ static bool is_ram_type(uint32_t type) { return type == MMAP_RAM || type == MMAP
 
 void *guest_memory_ram_ptr(uint64_t gpa, uint64_t len)
 {
-	const struct boot_info *bi = guest_mem.boot;
-	if (gpa + len < gpa)
-		return 0;
-	for (unsigned i = 0; i < guest_mem.n_hidden; i++)
-		if (gpa < guest_mem.hidden[i].end && gpa + len > guest_mem.hidden[i].base)
-			return 0;
-	for (unsigned i = 0; i < bi->n_mmap; i++) {
-		const struct mmap_entry *m = &bi->mmap[i];
-		if (m->type == MMAP_RAM && gpa >= m->base && gpa + len <= m->base + m->len)
-			return phys_to_virt(gpa);
-	}
+	/* All of it inside one piece of the RAM list (memory-map RAM minus hidden ranges). */
+	for (unsigned i = 0; i < guest_mem.n_ram; i++)
+		if (gpa < guest_mem.ram[i].end)
+			return gpa >= guest_mem.ram[i].base && len <= guest_mem.ram[i].end - gpa ? phys_to_virt(gpa) : 0;
 	return 0;
 }
 

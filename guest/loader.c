@@ -29,7 +29,7 @@ static void fill_info(struct guest_info *gi, const char *args, uint64_t end, uin
 	}
 }
 
-int guest_load_selftest(const struct boot_info *bi, const char *args, uint64_t rsdp, struct guest_start_state *s)
+int guest_load_selftest(const char *args, uint64_t rsdp, struct guest_start_state *s)
 {
 	uint64_t size = (uint64_t)(guest_selftest_image_end - guest_selftest_image);
 	uint64_t image_end = (SELFTEST_LOAD_ADDR + size + PAGE - 1) & ~(PAGE - 1);

@@ -7,6 +7,5 @@
 #define SELFTEST_LOAD_ADDR 0x800000ull /* must match guest/selftest/guest.ld */
 
 /* 0 or -1 (logged). `args` is passed to the guest in its guest_info. */
-int guest_load_selftest(const struct boot_info *bi, const char *args, uint64_t acpi_rsdp,
-			struct guest_start_state *out);
+int guest_load_selftest(const char *args, uint64_t acpi_rsdp, struct guest_start_state *out);
 #endif

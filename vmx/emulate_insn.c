@@ -39,10 +39,15 @@ static enum phys_kind classify(uint64_t gpa, uint64_t *hpa)
 }
 
 /* MMIO accesses go to the range table in naturally sized pieces of at most 8 bytes. */
+static unsigned mmio_piece(uint64_t gpa, unsigned n)
+{
+	return n >= 8 && !(gpa & 7) ? 8 : n >= 4 && !(gpa & 3) ? 4 : n >= 2 && !(gpa & 1) ? 2 : 1;
+}
+
 static void mmio_read(uint64_t gpa, uint8_t *buf, unsigned n)
 {
 	while (n) {
-		unsigned piece = n >= 8 && !(gpa & 7) ? 8 : n >= 4 && !(gpa & 3) ? 4 : n >= 2 && !(gpa & 1) ? 2 : 1;
+		unsigned piece = mmio_piece(gpa, n);
 		uint64_t v;
 		if (!range_read(&mmio_space, gpa, piece, &v))
 			v = ~0ull;
@@ -54,7 +59,7 @@ static void mmio_read(uint64_t gpa, uint8_t *buf, unsigned n)
 static void mmio_write(uint64_t gpa, const uint8_t *buf, unsigned n)
 {
 	while (n) {
-		unsigned piece = n >= 8 && !(gpa & 7) ? 8 : n >= 4 && !(gpa & 3) ? 4 : n >= 2 && !(gpa & 1) ? 2 : 1;
+		unsigned piece = mmio_piece(gpa, n);
 		uint64_t v = 0;
 		memcpy(&v, buf, piece);
 		range_write(&mmio_space, gpa, piece, v);
@@ -294,9 +299,16 @@ static void unsupported(struct vcpu *v, const uint8_t *bytes, unsigned n, const 
 	vcpu_inject_exception(v, VEC_UD);
 }
 
-/* The notify instruction (decode/notify.h, "89 02" = mov [rdx], eax): the CPU already did
- * segmentation and paging for the store and the exit gives its guest-physical address, so it is
- * completed from two fetched bytes without a decode. */
+/* A fast path's instruction is done: RIP moves past it (wrapping outside 64-bit mode), RF is
+ * cleared as on completion (SDM vol.3A 18.3.1.1). */
+static void complete_instruction(struct vcpu *v, uint64_t next_rip, enum x86_mode mode)
+{
+	vcpu_set_rip(v, mode == X86_MODE_64 ? next_rip : (uint32_t)next_rip);
+	uint64_t rflags = vmread(VMCS_GUEST_RFLAGS);
+	if (rflags & X86_FL_RF)
+		vmwrite(VMCS_GUEST_RFLAGS, rflags & ~X86_FL_RF);
+}
+
 /* The bytes at RIP in place, when all 15 that an instruction may have lie in one page of guest
  * RAM (the common case: one cached translation, no copy). The exiting instruction was just
  * fetched by the CPU, so RIP is canonical and inside CS. NULL: take the general path. */
@@ -323,11 +335,7 @@ static bool notify_fast_path(struct vcpu *v, const struct x86_regs *r, const uin
 		range_write(&mmio_space, gpa, X86_NOTIFY_SIZE, value); /* always emulated MMIO */
 	else
 		phys_write(0, gpa, &value, X86_NOTIFY_SIZE);
-	uint64_t rip = r->rip + X86_NOTIFY_LEN; /* x86_notify_complete: RIP += 2, RF cleared */
-	vcpu_set_rip(v, mode == X86_MODE_64 ? rip : (uint32_t)rip);
-	uint64_t rflags = vmread(VMCS_GUEST_RFLAGS);
-	if (rflags & X86_FL_RF)
-		vmwrite(VMCS_GUEST_RFLAGS, rflags & ~X86_FL_RF);
+	complete_instruction(v, r->rip + X86_NOTIFY_LEN, mode); /* as x86_notify_complete */
 	emulation_stats.notify++;
 	return true;
 }
@@ -375,11 +383,7 @@ static bool mov_fast_path(struct vcpu *v, struct x86_regs *r, const struct x86_i
 		else
 			phys_write(0, gpa, &value, size);
 	}
-	uint64_t rip = r->rip + in->len;
-	vcpu_set_rip(v, mode == X86_MODE_64 ? rip : (uint32_t)rip);
-	uint64_t rflags = vmread(VMCS_GUEST_RFLAGS);
-	if (rflags & X86_FL_RF)
-		vmwrite(VMCS_GUEST_RFLAGS, rflags & ~X86_FL_RF);
+	complete_instruction(v, r->rip + in->len, mode);
 	emulation_stats.mov_fast++;
 	return true;
 }

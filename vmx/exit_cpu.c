@@ -88,15 +88,9 @@ void exit_vmx_instruction(struct vcpu *v)
 	vcpu_inject_exception(v, VEC_UD);
 }
 
-/* INVD would throw away dirty cache lines the hypervisor owns too: do a WBINVD instead. */
-void exit_invd(struct vcpu *v)
-{
-	__asm__ volatile("wbinvd" ::: "memory");
-	vcpu_skip_instruction(v);
-}
-
-/* WBINVD (only if the CPU forces WBINVD exiting): execute it for the guest. */
-void exit_wbinvd(struct vcpu *v)
+/* INVD (always exits) and WBINVD (only if the CPU forces WBINVD exiting): both get a WBINVD —
+ * INVD would throw away dirty cache lines the hypervisor owns too. */
+void exit_cache_flush(struct vcpu *v)
 {
 	__asm__ volatile("wbinvd" ::: "memory");
 	vcpu_skip_instruction(v);

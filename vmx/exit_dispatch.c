@@ -30,7 +30,7 @@ static exit_handler_fn *const exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_CPUID] = exit_cpuid,
 	[EXIT_GETSEC] = exit_vmx_instruction,
 	[EXIT_HLT] = exit_hlt,
-	[EXIT_INVD] = exit_invd,
+	[EXIT_INVD] = exit_cache_flush,
 	[EXIT_VMCALL] = exit_vmcall,
 	[EXIT_VMCLEAR] = exit_vmx_instruction,
 	[EXIT_VMLAUNCH] = exit_vmx_instruction,
@@ -56,7 +56,7 @@ static exit_handler_fn *const exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_INVEPT] = exit_vmx_instruction,
 	[EXIT_PREEMPTION_TIMER] = exit_preemption_timer,
 	[EXIT_INVVPID] = exit_vmx_instruction,
-	[EXIT_WBINVD] = exit_wbinvd,
+	[EXIT_WBINVD] = exit_cache_flush,
 	[EXIT_XSETBV] = exit_xsetbv,
 	[EXIT_VMFUNC] = exit_vmx_instruction,
 };

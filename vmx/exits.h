@@ -6,9 +6,9 @@
 typedef void exit_handler_fn(struct vcpu *v);
 
 exit_handler_fn exit_exception_nmi, exit_external_interrupt, exit_triple_fault, exit_init_signal,
-	exit_sipi, exit_nmi_window, exit_cpuid, exit_hlt, exit_invd, exit_vmcall, exit_vmx_instruction,
+	exit_sipi, exit_nmi_window, exit_cpuid, exit_hlt, exit_cache_flush, exit_vmcall, exit_vmx_instruction,
 	exit_cr_access, exit_io, exit_rdmsr, exit_wrmsr, exit_monitor_mwait, exit_pause,
-	exit_ept_violation, exit_ept_misconfig, exit_preemption_timer, exit_xsetbv, exit_wbinvd,
+	exit_ept_violation, exit_ept_misconfig, exit_preemption_timer, exit_xsetbv,
 	exit_invalid_guest_state;
 
 /* Runs the guest until it stops; prints the exit statistics; never returns. */

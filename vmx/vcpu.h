@@ -35,7 +35,6 @@ struct vcpu {
 	uint32_t exit_reason;     /* the exit being handled */
 
 	uint32_t proc_controls;  /* current primary processor-based controls (NMI window) */
-	uint64_t eptp;
 	uint64_t watchdog_ticks; /* 0: off */
 
 	struct exit_stat stats[EXIT_REASON_MAX];

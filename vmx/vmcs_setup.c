@@ -147,7 +147,6 @@ static int load_controls(struct vcpu *v, uint64_t eptp, enum vmcs_fault fault)
 	vmwrite(VMCS_EPT_POINTER, eptp);
 	if (proc2 & PROC2_ENABLE_VPID)
 		vmwrite(VMCS_VPID, VPID_GUEST);
-	v->eptp = eptp;
 
 	/* CR0/CR4 bits the host owns: writes that change them exit (SDM 25.6.6). For CR0 these are the
 	 * bits VMX fixes (except PE/PG under unrestricted guest); for CR4, VMXE (hidden from the guest)
