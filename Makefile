@@ -39,6 +39,8 @@ BENCH_SCRIPTS :=
 FUZZ_SCRIPTS :=
 TEST_SCRIPTS :=
 
+# Fragments may define rules; plain "make" still builds everything.
+.DEFAULT_GOAL := all
 include $(sort $(wildcard */*.mk))
 
 HV_SRCS := $(sort $(HV_SRCS)) # fragments may name a shared source twice

@@ -67,3 +67,39 @@ void run_benchmarks(const struct guest_info *info)
 	struct hc_bar_info bars[7];
 	MEASURE_N("bar_size_hypercall", 50, (void)hypercall(HC_PCI_BAR_INFO, bdf, (uint64_t)bars));
 }
+
+/* selftest=profile: each operation once more after a warm-up, between two Bochs magic
+ * breakpoints (xchg bx,bx) so tools/profile-exit.sh can trace exactly the hypervisor
+ * instructions it costs. The operation's name is printed first. Each operation is its own
+ * function so that every run executes the same instruction (same RIP: decode cache hits). */
+#define MAGIC_BREAK() __asm__ volatile("xchg %%bx, %%bx" ::: "memory")
+#define OP(name, ...) static __attribute__((noinline)) void op_##name(void) { __VA_ARGS__; }
+OP(cpuid, { uint32_t a = 0, b, c = 0, d; __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d)); })
+OP(pio_out, __asm__ volatile("outl %0, %1" : : "a"(0x12345678), "Nd"((uint16_t)TESTPORT_BASE)))
+OP(pio_in, { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"((uint16_t)TESTPORT_BASE)); })
+OP(mmio_cached, { uint32_t v; __asm__ volatile("mov (%1), %0" : "=a"(v) : "b"(SCRATCH_MMIO_BASE) : "memory"); })
+OP(mmio_fastpath, __asm__ volatile("movl %0, (%1)" : : "a"(1), "d"(SCRATCH_MMIO_BASE) : "memory"))
+/* A load at an instruction address the decode cache has not seen (warmed: the code page's
+ * translation, by mmio_distinct_loads on the same page). */
+OP(mmio_decode, { uint32_t v; __asm__ volatile("mov 4(%1), %0" : "=a"(v) : "b"(SCRATCH_MMIO_BASE) : "memory"); })
+
+static void profile(const char *name, void (*op)(void), int warmups)
+{
+	for (int i = 0; i < warmups; i++)
+		op();
+	gprintf("profile: %s", name);
+	MAGIC_BREAK();
+	op();
+	MAGIC_BREAK();
+}
+
+void run_profile(void)
+{
+	profile("cpuid", op_cpuid, 3);
+	profile("pio_out", op_pio_out, 3);
+	profile("pio_in", op_pio_in, 3);
+	profile("mmio_cached", op_mmio_cached, 3);
+	profile("mmio_fastpath", op_mmio_fastpath, 3);
+	mmio_distinct_loads((volatile void *)SCRATCH_MMIO_BASE);
+	profile("mmio_decode", op_mmio_decode, 0);
+}

@@ -58,4 +58,5 @@ void run_selftests(const struct guest_info *info);
 void run_mmio_forms(void);
 void run_pci_tests(const struct guest_info *info);
 void run_benchmarks(const struct guest_info *info);
+void run_profile(void);
 #endif

@@ -2,6 +2,7 @@
  * option selftest=) picks what to do:
  *   all          every check, then "selftest: N passed, M failed" and exit status 0 / 1
  *   bench        exit round-trip benchmarks ("bench: <name> = <n> cycles")
+ *   profile      each benchmarked exit once between Bochs magic breakpoints (tools/profile-exit.sh)
  *   triplefault  provoke a triple fault (the hypervisor must report it and stop the guest)
  *   halt         execute CLI; HLT (the hypervisor must report a guest that can never wake)
  *   spin         loop forever without exits (for the watchdog= option) */
@@ -20,6 +21,10 @@ void guest_main(struct guest_info *info)
 		info->n_hidden);
 	if (!strcmp(info->args, "bench")) {
 		run_benchmarks(info);
+		guest_exit(0);
+	}
+	if (!strcmp(info->args, "profile")) {
+		run_profile();
 		guest_exit(0);
 	}
 	if (!strcmp(info->args, "triplefault")) {
