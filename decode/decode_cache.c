@@ -2,13 +2,6 @@
 #include "decode/decode_cache.h"
 #include "lib/string.h"
 
-static inline unsigned slot(uint64_t rip, uint64_t cr3)
-{
-	/* Fold RIP (its low bits vary most) with CR3's page-frame bits. */
-	uint64_t h = rip ^ (rip >> 6) ^ (cr3 >> 12);
-	return (unsigned)(h & (X86_DCACHE_ENTRIES - 1));
-}
-
 void x86_dcache_init(struct x86_dcache *c)
 {
 	memset(c, 0, sizeof *c);
@@ -16,40 +9,70 @@ void x86_dcache_init(struct x86_dcache *c)
 
 void x86_dcache_flush(struct x86_dcache *c)
 {
-	for (unsigned i = 0; i < X86_DCACHE_ENTRIES; i++)
+	for (unsigned i = 0; i < X86_DCACHE_ENTRIES; i++) {
 		c->entry[i].valid = 0;
+		c->entry[i].code = 0;
+	}
 }
 
-const struct x86_dcache_entry *x86_dcache_find(struct x86_dcache *c, uint64_t rip, uint64_t cr3,
-					       enum x86_mode mode)
+static void invalidate(struct x86_dcache_entry *e)
 {
-	const struct x86_dcache_entry *e = &c->entry[slot(rip, cr3)];
-	if (e->valid && e->rip == rip && e->cr3 == cr3 && e->mode == mode)
+	e->valid = 0;
+	e->code = 0;
+}
+
+const struct x86_dcache_entry *x86_dcache_find(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx)
+{
+	const struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
+	if (e->valid && e->la == la && e->cr3 == cr3 && e->ctx == ctx)
 		return e;
 	c->misses++;
 	return NULL;
 }
 
-bool x86_dcache_match(struct x86_dcache *c, const struct x86_dcache_entry *e,
-		      const uint8_t *bytes, size_t n)
+/* Which bytes of the two little-endian words an instruction of len bytes (1..15) covers. */
+static void byte_masks(unsigned len, uint64_t mask[2])
 {
-	if (n >= e->insn.len && memcmp(e->bytes, bytes, e->insn.len) == 0) {
+	mask[0] = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
+	mask[1] = len <= 8 ? 0 : (1ull << (8 * (len - 8))) - 1;
+}
+
+bool x86_dcache_match(struct x86_dcache *c, const struct x86_dcache_entry *e, const uint8_t *bytes, size_t n)
+{
+	if (n >= e->insn.len && !(((x86_load64(bytes) ^ e->bytes[0]) & e->mask[0]) |
+				   ((x86_load64(bytes + 8) ^ e->bytes[1]) & e->mask[1]))) {
 		c->hits++;
 		return true;
 	}
 	c->misses++;
-	((struct x86_dcache_entry *)e)->valid = 0;
+	invalidate((struct x86_dcache_entry *)e);
 	return false;
 }
 
-void x86_dcache_insert(struct x86_dcache *c, uint64_t rip, uint64_t cr3, enum x86_mode mode,
-		       const uint8_t *bytes, const struct x86_insn *insn)
+struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx,
+					   const uint8_t *bytes, const struct x86_insn *insn)
 {
-	struct x86_dcache_entry *e = &c->entry[slot(rip, cr3)];
-	e->rip = rip;
+	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
+	unsigned len = insn->len; /* 1..15 */
+	e->la = la;
 	e->cr3 = cr3;
-	e->mode = (uint8_t)mode;
-	memcpy(e->bytes, bytes, insn->len);
+	e->ctx = ctx;
+	byte_masks(len, e->mask);
+	e->bytes[0] = x86_load64(bytes) & e->mask[0];
+	e->bytes[1] = x86_load64(bytes + 8) & e->mask[1];
 	e->insn = *insn;
+	e->code = 0;
+	e->nwit = 0;
+	e->user = 0;
 	e->valid = 1;
+	return e;
+}
+
+void x86_dcache_set_in_place(struct x86_dcache_entry *e, const uint8_t *code, const struct x86_witness *wit,
+			     unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		e->wit[i] = wit[i];
+	e->nwit = (uint8_t)n;
+	e->code = code;
 }

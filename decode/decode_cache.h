@@ -1,22 +1,43 @@
 /*
- * Decode cache: a small direct-mapped cache of decoded instructions keyed by guest RIP, CR3
- * and mode. Entries keep the instruction bytes; a lookup hits only if the bytes fetched at RIP
- * are still the same (self-modifying code, remapped pages and CR3 reuse stay correct), so a
- * repeated MMIO access costs a fetch of `len` bytes and a compare instead of a decode.
+ * Decode cache: a small direct-mapped cache of decoded instructions keyed by the linear address
+ * of the instruction, CR3 and the code context (x86_code_ctx: the bits of CR0, CR4, EFER, CS and
+ * the CPL that decoding and the code page's translation depend on). Entries keep the
+ * instruction bytes; a lookup hits only if the bytes at the address are still the same
+ * (self-modifying code, remapped pages and CR3 reuse stay correct), so a repeated MMIO access
+ * costs a compare instead of a decode.
+ *
+ * In-place entries (x86_dcache_set_in_place) also remember where the bytes are in host memory
+ * and the guest paging entries their translation was read from ("witnesses": a host pointer to
+ * each entry's aligned 8-byte word, the bits that belong to it, the value seen). A hit re-reads
+ * the witnesses and the bytes in place: no page walk, no copy. Unchanged paging entries give the
+ * same translation by construction, so a remapped code page is never missed.
+ *
+ * An entry can also carry one resolved object for its user (minihv: the MMIO range the
+ * instruction touched) with a generation number, so the user can skip its own lookup.
  * Pure C; one cache per vCPU (no locking).
  */
 #ifndef DECODE_DECODE_CACHE_H
 #define DECODE_DECODE_CACHE_H
 #include "decode/x86_decode.h"
+#include "decode/x86_regs.h"
 
 #define X86_DCACHE_ENTRIES 64 /* power of two */
+#define X86_DCACHE_WITNESSES 5 /* paging entries of the deepest walk (5-level paging) */
+
+struct x86_witness {
+	const volatile uint64_t *word; /* the aligned 8-byte word holding the paging entry */
+	uint64_t mask, value;          /* the entry's bits in that word, and their value */
+};
 
 struct x86_dcache_entry {
-	uint64_t rip, cr3;
-	uint8_t mode;
-	uint8_t valid;
-	uint8_t bytes[X86_MAX_INSN_LEN];
+	uint64_t la, cr3, ctx;              /* key */
+	uint64_t bytes[2], mask[2];         /* the instruction's bytes (little-endian words) and which count */
+	const uint8_t *code;                /* in-place entries: the bytes in host memory; else NULL */
+	struct x86_witness wit[X86_DCACHE_WITNESSES];
+	uint8_t nwit, valid;
 	struct x86_insn insn;
+	const void *user;                   /* resolved by the user for this instruction, or NULL */
+	uint64_t user_gen;
 };
 
 struct x86_dcache {
@@ -24,18 +45,64 @@ struct x86_dcache {
 	uint64_t hits, misses;
 };
 
+/* The code context of a cache key: CR0.PE/WP/PG, CR4.PSE/PAE/LA57/SMEP/SMAP/PKE, EFER.LMA/NXE,
+ * CS.L/D and the CPL, packed into one word (CR4's bits in the upper half). */
+#define X86_CR4_PKE (1ull << 22)
+static inline uint64_t x86_code_ctx(const struct x86_regs *r)
+{
+	return (r->cr0 & (X86_CR0_PE | X86_CR0_WP | X86_CR0_PG)) | (r->efer & (X86_EFER_LMA | X86_EFER_NXE)) |
+	       (r->seg[X86_CS].ar & (X86_AR_L | X86_AR_DB)) | (uint64_t)(r->cpl & 3) << 2 |
+	       (r->cr4 & (X86_CR4_PSE | X86_CR4_PAE | X86_CR4_LA57 | X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_PKE)) << 32;
+}
+
 void x86_dcache_init(struct x86_dcache *c);
 void x86_dcache_flush(struct x86_dcache *c);
 
-/* Step 1: the entry for (rip, cr3, mode) or NULL; a NULL counts as a miss. */
-const struct x86_dcache_entry *x86_dcache_find(struct x86_dcache *c, uint64_t rip, uint64_t cr3,
-					       enum x86_mode mode);
-/* Step 2: after fetching n bytes at RIP (n >= e->insn.len wanted), true if they still match;
- * counts the hit, or the miss (and drops the entry). */
-bool x86_dcache_match(struct x86_dcache *c, const struct x86_dcache_entry *e,
-		      const uint8_t *bytes, size_t n);
-/* Remembers a successful decode of bytes[0..insn->len) at (rip, cr3, mode). */
-void x86_dcache_insert(struct x86_dcache *c, uint64_t rip, uint64_t cr3, enum x86_mode mode,
-		       const uint8_t *bytes, const struct x86_insn *insn);
+static inline unsigned x86_dcache_slot(uint64_t la, uint64_t cr3)
+{
+	/* Fold the address (its low bits vary most) with CR3's page-frame bits. */
+	return (unsigned)((la ^ (la >> 6) ^ (cr3 >> 12)) & (X86_DCACHE_ENTRIES - 1));
+}
+
+/* Step 1: the entry for the key or NULL; a NULL counts as a miss. */
+const struct x86_dcache_entry *x86_dcache_find(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx);
+/* Step 2: after fetching n bytes at the address (n >= e->insn.len wanted; 16 bytes readable at
+ * `bytes`), true if they still match; counts the hit, or the miss (and drops the entry). */
+bool x86_dcache_match(struct x86_dcache *c, const struct x86_dcache_entry *e, const uint8_t *bytes, size_t n);
+/* Remembers a successful decode of bytes[0..insn->len) under the key (16 bytes readable at
+ * `bytes`); returns the entry. */
+struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx,
+					   const uint8_t *bytes, const struct x86_insn *insn);
+/* Makes e an in-place entry: its bytes are at `code` (host memory, with 16 readable bytes),
+ * found through the n witnesses (n <= X86_DCACHE_WITNESSES). */
+void x86_dcache_set_in_place(struct x86_dcache_entry *e, const uint8_t *code, const struct x86_witness *wit,
+			     unsigned n);
+
+static inline uint64_t x86_load64(const uint8_t *p)
+{
+	uint64_t v;
+	__builtin_memcpy(&v, p, 8);
+	return v;
+}
+
+/*
+ * The hot path: the in-place entry for the key whose witnesses and bytes still hold, or NULL
+ * (then take the general path, which replaces the entry). Counts the hit; a NULL is counted
+ * by the general path's lookup.
+ */
+static inline struct x86_dcache_entry *x86_dcache_lookup_in_place(struct x86_dcache *c, uint64_t la,
+									  uint64_t cr3, uint64_t ctx)
+{
+	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
+	if (!e->code || e->la != la || e->cr3 != cr3 || e->ctx != ctx) /* code is NULL when invalid */
+		return 0;
+	for (unsigned i = 0; i < e->nwit; i++)
+		if ((*e->wit[i].word & e->wit[i].mask) != e->wit[i].value)
+			return 0;
+	if (((x86_load64(e->code) ^ e->bytes[0]) & e->mask[0]) | ((x86_load64(e->code + 8) ^ e->bytes[1]) & e->mask[1]))
+		return 0;
+	c->hits++;
+	return e;
+}
 
 #endif

@@ -25,11 +25,11 @@ int x86_fetch_decode(const struct x86_linear_ctx *c, struct x86_dcache *cache,
 		la = (uint32_t)(r->seg[X86_CS].base + rip);
 	}
 
-	uint8_t bytes[X86_MAX_INSN_LEN];
+	uint8_t bytes[16] = { 0 }; /* the cache reads 16 */
 	int frc;
 	struct x86_fault ffault;
 	if (cache) {
-		const struct x86_dcache_entry *e = x86_dcache_find(cache, rip, r->cr3, mode);
+		const struct x86_dcache_entry *e = x86_dcache_find(cache, la, r->cr3, x86_code_ctx(r));
 		if (e) {
 			unsigned got = x86_linear_fetch(c, la, bytes, e->insn.len, &frc, &ffault);
 			if (x86_dcache_match(cache, e, bytes, got)) {
@@ -42,7 +42,7 @@ int x86_fetch_decode(const struct x86_linear_ctx *c, struct x86_dcache *cache,
 	int rc = x86_decode(bytes, got, mode, insn);
 	if (rc == X86_DEC_OK) {
 		if (cache)
-			x86_dcache_insert(cache, rip, r->cr3, mode, bytes, insn);
+			x86_dcache_insert(cache, la, r->cr3, x86_code_ctx(r), bytes, insn);
 		return X86_EMU_OK;
 	}
 	if (rc == X86_DEC_TRUNCATED) {

@@ -19,6 +19,7 @@ static struct range_view *spare_view(struct range_table *t)
 static void publish(struct range_table *t, struct range_view *v)
 {
 	__atomic_store_n(&t->active, v, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->generation, t->generation + 1, __ATOMIC_RELEASE);
 }
 
 /* The inclusive last address of [base, base+len); len >= 1 and no wrap-around were checked. */
@@ -133,7 +134,11 @@ int range_register(struct range_table *t, uint64_t base, uint64_t len, const str
 		return RANGE_EOVERLAP;
 	if (cur->count >= t->capacity)
 		return RANGE_EFULL;
-	struct range_entry e = { .base = base, .len = len, .ops = ops, .opaque = opaque, .name = name };
+	unsigned direct = 0;
+	for (unsigned size = lo; size <= hi; size *= 2)
+		direct |= size;
+	struct range_entry e = { .base = base, .len = len, .ops = ops, .opaque = opaque, .name = name,
+				 .direct = direct };
 	struct range_view *next = spare_view(t);
 	build(next, cur, -1, &e);
 	publish(t, next);
@@ -233,6 +238,12 @@ static uint64_t byte_mask(unsigned bytes)
 	return bytes >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * bytes)) - 1;
 }
 
+/* The mask of an access size (1, 2, 4 or 8): one shift. */
+static inline uint64_t size_mask(unsigned size)
+{
+	return UINT64_MAX >> (64 - 8 * size);
+}
+
 /* Bytes of an access of `size` at offset off that lie inside the range. */
 static unsigned bytes_inside(const struct range_entry *e, uint64_t off, unsigned size)
 {
@@ -242,10 +253,9 @@ static unsigned bytes_inside(const struct range_entry *e, uint64_t off, unsigned
 
 /* The common case, handled without the splitting loop: an access the device implements,
  * naturally aligned, inside the range. */
-static bool is_direct(const struct range_entry *e, uint64_t off, unsigned size)
+static inline bool is_direct(const struct range_entry *e, uint64_t off, unsigned size)
 {
-	return size >= min_access(e->ops) && size <= max_access(e->ops) && !(off & (size - 1)) &&
-	       off + size <= e->len;
+	return (e->direct & size) && !(off & (size - 1)) && off + size <= e->len;
 }
 
 /* Accesses the device does not implement directly: split / assembled little-endian. */
@@ -282,6 +292,25 @@ static __attribute__((noinline)) void write_split(const struct range_entry *e, u
 	}
 }
 
+bool range_entry_read(const struct range_entry *e, uint64_t addr, unsigned size, uint64_t *value)
+{
+	uint64_t off = addr - e->base;
+	if (__builtin_expect(is_direct(e, off, size), 1))
+		*value = e->ops->read(e->opaque, off, size) & size_mask(size);
+	else
+		*value = read_split(e, off, size);
+	return true;
+}
+
+void range_entry_write(const struct range_entry *e, uint64_t addr, unsigned size, uint64_t value)
+{
+	uint64_t off = addr - e->base;
+	if (__builtin_expect(is_direct(e, off, size), 1))
+		e->ops->write(e->opaque, off, size, value & size_mask(size));
+	else
+		write_split(e, off, size, value);
+}
+
 bool range_read(const struct range_table *t, uint64_t addr, unsigned size, uint64_t *value)
 {
 	const struct range_entry *e = range_lookup(t, addr);
@@ -289,12 +318,7 @@ bool range_read(const struct range_table *t, uint64_t addr, unsigned size, uint6
 		*value = byte_mask(size);
 		return false;
 	}
-	uint64_t off = addr - e->base;
-	if (is_direct(e, off, size))
-		*value = e->ops->read(e->opaque, off, size) & byte_mask(size);
-	else
-		*value = read_split(e, off, size);
-	return true;
+	return range_entry_read(e, addr, size, value);
 }
 
 bool range_write(const struct range_table *t, uint64_t addr, unsigned size, uint64_t value)
@@ -302,10 +326,6 @@ bool range_write(const struct range_table *t, uint64_t addr, unsigned size, uint
 	const struct range_entry *e = range_lookup(t, addr);
 	if (!e || !is_access_size(size))
 		return false;
-	uint64_t off = addr - e->base;
-	if (is_direct(e, off, size))
-		e->ops->write(e->opaque, off, size, value & byte_mask(size));
-	else
-		write_split(e, off, size, value);
+	range_entry_write(e, addr, size, value);
 	return true;
 }

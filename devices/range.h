@@ -32,6 +32,7 @@ struct range_entry {
 	const struct range_ops *ops;
 	void *opaque;
 	const char *name;
+	unsigned direct; /* the access sizes (1|2|4|8) the callbacks implement, as a bit set */
 };
 
 /* One published snapshot: a sorted entry array and its length, replaced together. */
@@ -49,6 +50,8 @@ struct range_table {
 	struct range_view view[2];                /* the inactive one is where updates are built */
 	unsigned capacity;
 	const char *name;                         /* "pio" or "mmio", for messages */
+	uint64_t generation;                      /* counts updates: a remembered entry is still
+						     valid while this is unchanged */
 };
 
 enum range_error {
@@ -80,5 +83,15 @@ const struct range_entry *range_lookup(const struct range_table *t, uint64_t add
  * runs past the end of its range is truncated: the bytes beyond read as ones, writes are dropped. */
 bool range_read(const struct range_table *t, uint64_t addr, unsigned size, uint64_t *value);
 bool range_write(const struct range_table *t, uint64_t addr, unsigned size, uint64_t value);
+
+/* The same for a remembered entry e (from range_lookup, while range_generation is unchanged)
+ * that contains addr: for callers that cache the lookup. */
+bool range_entry_read(const struct range_entry *e, uint64_t addr, unsigned size, uint64_t *value);
+void range_entry_write(const struct range_entry *e, uint64_t addr, unsigned size, uint64_t value);
+
+static inline uint64_t range_generation(const struct range_table *t)
+{
+	return __atomic_load_n(&t->generation, __ATOMIC_ACQUIRE);
+}
 
 #endif

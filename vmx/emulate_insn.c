@@ -82,14 +82,14 @@ static void copy_bytes(void *dst, const void *src, unsigned n)
 static struct {
 	bool on;
 	unsigned n;
-	uint64_t gpa[5];
-	uint8_t size[5];
+	uint64_t gpa[X86_DCACHE_WITNESSES];
+	uint8_t size[X86_DCACHE_WITNESSES];
 } walk_record;
 
 static int phys_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
 {
 	uint64_t hpa;
-	if (walk_record.on && walk_record.n < 5) {
+	if (walk_record.on && walk_record.n < X86_DCACHE_WITNESSES) {
 		walk_record.gpa[walk_record.n] = gpa;
 		walk_record.size[walk_record.n++] = (uint8_t)n;
 	}
@@ -162,72 +162,104 @@ static void set_xmm(void *ctx, unsigned reg, const uint8_t val[16]) { xmm_access
 static const struct x86_emu_ops emu_ops = { x86_linear_read, x86_linear_write, get_xmm, set_xmm };
 
 /*
- * Validated translation cache. A guest page walk costs about a thousand instructions; the same
- * few pages (the driver's code, the device's registers) are walked on every MMIO exit. An entry
- * remembers a walk's result together with the guest-physical address and value of every paging
- * entry it read; a hit re-reads those entries and compares (a handful of loads), so a changed
+ * Validated translation cache. A guest page walk costs hundreds of instructions; the same few
+ * pages (the driver's code, the device's registers) are walked on every MMIO exit. An entry
+ * remembers a walk's result together with the paging entries it read, as witnesses (see
+ * decode/decode_cache.h); a hit re-reads and compares them (a handful of loads), so a changed
  * page table is never missed — unchanged entries give the same translation, by construction.
+ * The key holds the code context (x86_code_ctx: paging mode bits, CPL) and the access kind.
  */
 #define XLAT_ENTRIES 32
 struct xlat_entry {
-	uint64_t la_page, gpa_page, cr3, cr0, cr4, efer;
-	uint8_t access, cpl, valid, n, ac;
-	uint8_t size[5];
-	uint64_t pte_gpa[5], pte_val[5];
+	uint64_t la_page, gpa_page, cr3, ctx;
+	unsigned access; /* X86_XLAT_* | 0x100 when RFLAGS.AC counts (SMAP, data accesses) */
+	unsigned n; /* witnesses; 0 with paging off */
+	bool valid, ram; /* ram: the page is guest RAM (code can be read in place) */
+	struct x86_witness wit[X86_DCACHE_WITNESSES];
 };
 static struct xlat_entry xlat_cache[XLAT_ENTRIES];
 
-static uint64_t read_pte(uint64_t gpa, unsigned size)
+static bool witnesses_hold(const struct x86_witness *w, unsigned n)
 {
-	return size == 8 ? *(const volatile uint64_t *)(uintptr_t)gpa : *(const volatile uint32_t *)(uintptr_t)gpa;
+	for (unsigned i = 0; i < n; i++)
+		if ((*w[i].word & w[i].mask) != w[i].value)
+			return false;
+	return true;
+}
+
+/* The walk just recorded, as witnesses; false if a paging structure is outside RAM. */
+static bool record_witnesses(struct x86_witness *w)
+{
+	for (unsigned i = 0; i < walk_record.n; i++) {
+		uint64_t gpa = walk_record.gpa[i];
+		unsigned size = walk_record.size[i];
+		if ((size != 4 && size != 8) || (gpa & (size - 1)) || !guest_memory_is_ram(gpa))
+			return false;
+		w[i].word = (const volatile uint64_t *)(uintptr_t)(gpa & ~7ull);
+		w[i].mask = size == 8 ? ~0ull : 0xffffffffull << (8 * (gpa & 4));
+		w[i].value = *w[i].word & w[i].mask; /* after the walk's accessed/dirty updates */
+	}
+	return true;
+}
+
+/* Translation through the cache; *hit receives the entry that now holds it (NULL: not cached). */
+static int translate_page(const struct x86_linear_ctx *c, uint64_t la, unsigned access, uint64_t *gpa,
+			  struct x86_fault *fault, const struct xlat_entry **hit)
+{
+	const struct x86_regs *r = c->regs;
+	struct xlat_entry *e = &xlat_cache[(la >> 12) % XLAT_ENTRIES];
+	/* RFLAGS.AC matters to data accesses under SMAP (SDM vol.3A 4.6); fetches ignore it. */
+	if (!(access & X86_XLAT_FETCH) && (r->rflags & X86_FL_AC))
+		access |= 0x100;
+	uint64_t ctx = x86_code_ctx(r);
+	if (e->valid && e->la_page == (la & ~0xfffull) && e->cr3 == r->cr3 && e->ctx == ctx && e->access == access &&
+	    witnesses_hold(e->wit, e->n)) {
+		emulation_stats.xlat_hits++;
+		*gpa = e->gpa_page | (la & 0xfff);
+		*hit = e;
+		return X86_EMU_OK;
+	}
+	emulation_stats.xlat_misses++;
+	*hit = 0;
+	walk_record.on = true;
+	walk_record.n = 0;
+	int rc = x86_translate(r, c->phys, c->phys_ctx, la, access & 0xff, gpa, fault);
+	walk_record.on = false;
+	e->valid = false;
+	if (rc != X86_EMU_OK || !record_witnesses(e->wit))
+		return rc; /* a fault, or paging structures outside RAM */
+	e->la_page = la & ~0xfffull;
+	e->gpa_page = *gpa & ~0xfffull;
+	e->cr3 = r->cr3;
+	e->ctx = ctx;
+	e->access = access;
+	e->n = walk_record.n;
+	e->ram = guest_memory_is_ram(*gpa);
+	e->valid = true;
+	*hit = e;
+	return rc;
 }
 
 static int translate_cached(const struct x86_linear_ctx *c, uint64_t la, unsigned access, uint64_t *gpa,
 			    struct x86_fault *fault)
 {
-	const struct x86_regs *r = c->regs;
-	struct xlat_entry *e = &xlat_cache[(la >> 12) % XLAT_ENTRIES];
-	/* RFLAGS.AC matters to data accesses under SMAP (SDM vol.3A 4.6); fetches ignore it. */
-	uint8_t ac = !(access & X86_XLAT_FETCH) && (r->rflags & X86_FL_AC);
-	if (e->valid && e->la_page == (la & ~0xfffull) && e->cr3 == r->cr3 && e->access == access &&
-	    e->cpl == r->cpl && e->ac == ac && e->cr0 == r->cr0 && e->cr4 == r->cr4 && e->efer == r->efer) {
-		bool same = true;
-		for (unsigned i = 0; i < e->n && same; i++)
-			same = read_pte(e->pte_gpa[i], e->size[i]) == e->pte_val[i];
-		if (same) {
-			emulation_stats.xlat_hits++;
-			*gpa = e->gpa_page | (la & 0xfff);
-			return X86_EMU_OK;
-		}
-	}
-	emulation_stats.xlat_misses++;
-	walk_record.on = true;
-	walk_record.n = 0;
-	int rc = x86_translate(r, c->phys, c->phys_ctx, la, access, gpa, fault);
-	walk_record.on = false;
-	e->valid = 0;
-	if (rc != X86_EMU_OK)
-		return rc;
-	for (unsigned i = 0; i < walk_record.n; i++)
-		if (!guest_memory_is_ram(walk_record.gpa[i]) || (walk_record.size[i] != 4 && walk_record.size[i] != 8))
-			return rc; /* paging structures outside RAM: do not cache */
-	*e = (struct xlat_entry){ .la_page = la & ~0xfffull, .gpa_page = *gpa & ~0xfffull, .cr3 = r->cr3,
-				  .cr0 = r->cr0, .cr4 = r->cr4, .efer = r->efer, .access = (uint8_t)access,
-				  .cpl = r->cpl, .ac = ac, .valid = 1, .n = (uint8_t)walk_record.n };
-	for (unsigned i = 0; i < walk_record.n; i++) {
-		e->size[i] = walk_record.size[i];
-		e->pte_gpa[i] = walk_record.gpa[i];
-		e->pte_val[i] = read_pte(walk_record.gpa[i], walk_record.size[i]); /* after A/D updates */
-	}
-	return rc;
+	const struct xlat_entry *unused;
+	return translate_page(c, la, access, gpa, fault, &unused);
 }
 
 static struct x86_dcache dcache;
+/* The notify instruction decoded once (decode/notify.h): on a cache miss its two bytes are
+ * recognised and this is cached for it, without a decode. */
+static struct x86_insn notify_insn[2]; /* [0] 32-bit mode, [1] 64-bit mode */
+
 static uint8_t maxphyaddr;
 
 void emulate_init(void)
 {
 	x86_dcache_init(&dcache);
+	static const uint8_t notify[] = { X86_NOTIFY_BYTE0, X86_NOTIFY_BYTE1 };
+	x86_decode(notify, sizeof notify, X86_MODE_32, &notify_insn[0]);
+	x86_decode(notify, sizeof notify, X86_MODE_64, &notify_insn[1]);
 	maxphyaddr = (uint8_t)cpuid(0x80000008, 0).eax;
 }
 
@@ -242,7 +274,8 @@ void emulation_print_stats(void)
 		   walks ? 100 * e->xlat_hits / walks : 0, e->xlat_hits, walks);
 }
 
-/* What instruction fetch needs: RIP, CS, the paging registers and the CPL. */
+/* What instruction fetch needs: RIP, CS, the paging registers and the CPL. CS base and limit
+ * take part only outside 64-bit mode (SDM vol.3A 3.4.4, 5.3). */
 static void load_fetch_regs(struct x86_regs *r)
 {
 	r->rip = vmread(VMCS_GUEST_RIP);
@@ -250,11 +283,16 @@ static void load_fetch_regs(struct x86_regs *r)
 	r->cr3 = vmread(VMCS_GUEST_CR3);
 	r->cr4 = vmread(VMCS_GUEST_CR4) & ~CR4_VMXE;
 	r->efer = vmread(VMCS_GUEST_EFER);
-	r->seg[X86_CS].base = vmread(VMCS_GUEST_CS_BASE);
-	r->seg[X86_CS].limit = (uint32_t)vmread(VMCS_GUEST_CS_LIMIT);
 	r->seg[X86_CS].ar = (uint32_t)vmread(VMCS_GUEST_CS_AR);
 	r->seg[X86_SS].ar = (uint32_t)vmread(VMCS_GUEST_SS_AR);
 	r->cpl = (r->seg[X86_SS].ar >> 5) & 3;
+	if (x86_regs_mode(r) == X86_MODE_64) {
+		r->seg[X86_CS].base = 0;
+		r->seg[X86_CS].limit = ~0u;
+	} else {
+		r->seg[X86_CS].base = vmread(VMCS_GUEST_CS_BASE);
+		r->seg[X86_CS].limit = (uint32_t)vmread(VMCS_GUEST_CS_LIMIT);
+	}
 	r->maxphyaddr = maxphyaddr;
 }
 
@@ -309,58 +347,67 @@ static void complete_instruction(struct vcpu *v, uint64_t next_rip, enum x86_mod
 		vmwrite(VMCS_GUEST_RFLAGS, rflags & ~X86_FL_RF);
 }
 
-/* The bytes at RIP in place, when all 15 that an instruction may have lie in one page of guest
- * RAM (the common case: one cached translation, no copy). The exiting instruction was just
- * fetched by the CPU, so RIP is canonical and inside CS. NULL: take the general path. */
-static const uint8_t *code_in_place(const struct x86_linear_ctx *c, uint64_t la)
+/*
+ * A cache miss with the instruction's bytes in place: all 16 bytes the cache compares lie in one
+ * page of guest RAM whose translation the translation cache holds (the common case). The
+ * exiting instruction was just fetched by the CPU, so RIP is canonical and inside CS. Recognises
+ * the notify instruction, else decodes; caches the result as an in-place entry with the code
+ * page's witnesses. X86_EMU_OK with *out set; X86_EMU_FAULT (#UD, #GP for over 15 bytes); or
+ * X86_EMU_ERROR: not in place, take the general path.
+ */
+static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t ctx, enum x86_mode mode,
+			  struct x86_dcache_entry **out, struct x86_fault *fault)
 {
 	uint64_t gpa;
-	struct x86_fault fault;
-	if ((la & 0xfff) > 0x1000 - X86_MAX_INSN_LEN || translate_cached(c, la, X86_XLAT_FETCH, &gpa, &fault) != X86_EMU_OK ||
-	    !guest_memory_is_ram(gpa))
-		return 0;
-	return (const uint8_t *)(uintptr_t)gpa;
+	const struct xlat_entry *page;
+	if ((la & 0xfff) > 0x1000 - 16 || translate_page(c, la, X86_XLAT_FETCH, &gpa, fault, &page) != X86_EMU_OK ||
+	    !page || !page->ram)
+		return X86_EMU_ERROR;
+	const uint8_t *code = (const uint8_t *)(uintptr_t)gpa;
+	struct x86_insn decoded;
+	const struct x86_insn *in = &decoded;
+	if (x86_notify_match(code, X86_NOTIFY_LEN, mode)) {
+		in = &notify_insn[mode == X86_MODE_64];
+		emulation_stats.notify++;
+	} else {
+		int d = x86_decode(code, X86_MAX_INSN_LEN, mode, &decoded);
+		if (d != X86_DEC_OK)
+			return x86_fault_raise(fault, d == X86_DEC_TOO_LONG ? X86_EXC_GP : X86_EXC_UD, d == X86_DEC_TOO_LONG);
+	}
+	*out = x86_dcache_insert(&dcache, la, c->regs->cr3, ctx, code, in);
+	x86_dcache_set_in_place(*out, code, page->wit, page->n);
+	return X86_EMU_OK;
 }
 
-/* The notify instruction (decode/notify.h, "89 02" = mov [rdx], eax): the CPU already did
- * segmentation and paging for the store and the exit gives its guest-physical address, so it is
- * completed from two bytes without a decode. */
-static bool notify_fast_path(struct vcpu *v, const struct x86_regs *r, const uint8_t *code, enum x86_mode mode)
-{
-	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
-	if (!x86_notify_match(code, X86_NOTIFY_LEN, mode) || (gpa & 0xfff) > 0x1000 - X86_NOTIFY_SIZE)
-		return false;
-	uint32_t value = (uint32_t)v->gpr[GPR_RAX]; /* x86_notify_value: EAX */
-	if (v->exit_reason == EXIT_EPT_MISCONFIG && !(gpa & 3))
-		range_write(&mmio_space, gpa, X86_NOTIFY_SIZE, value); /* always emulated MMIO */
-	else
-		phys_write(0, gpa, &value, X86_NOTIFY_SIZE);
-	complete_instruction(v, r->rip + X86_NOTIFY_LEN, mode); /* as x86_notify_complete */
-	emulation_stats.notify++;
-	return true;
-}
+/* The emulated device at gpa: the one remembered by the cache entry while the MMIO table is
+ * unchanged, else a table lookup (remembered for next time). */
+static struct { const struct range_entry *dev; uint64_t gen; } last_device; /* for new instructions */
 
-/* Decoded instruction for code in place: the decode cache, else the decoder. */
-static int decode_in_place(const struct x86_regs *r, const uint8_t *code, enum x86_mode mode, struct x86_insn *insn,
-			   struct x86_fault *fault)
+static const struct range_entry *mmio_device(struct x86_dcache_entry *e, uint64_t gpa)
 {
-	const struct x86_dcache_entry *e = x86_dcache_find(&dcache, r->rip, r->cr3, mode);
-	if (e && x86_dcache_match(&dcache, e, code, X86_MAX_INSN_LEN)) {
-		*insn = e->insn;
-		return X86_EMU_OK;
+	uint64_t gen = range_generation(&mmio_space);
+	const struct range_entry *d = e ? e->user : 0;
+	if (d && e->user_gen == gen && gpa - d->base < d->len)
+		return d;
+	d = last_device.dev;
+	if (!d || last_device.gen != gen || gpa - d->base >= d->len) {
+		d = range_lookup(&mmio_space, gpa);
+		last_device.dev = d;
+		last_device.gen = gen;
 	}
-	int d = x86_decode(code, X86_MAX_INSN_LEN, mode, insn);
-	if (d == X86_DEC_OK) {
-		x86_dcache_insert(&dcache, r->rip, r->cr3, mode, code, insn);
-		return X86_EMU_OK;
+	if (e) {
+		e->user = d;
+		e->user_gen = gen;
 	}
-	return x86_fault_raise(fault, d == X86_DEC_TOO_LONG ? X86_EXC_GP : X86_EXC_UD, d == X86_DEC_TOO_LONG);
+	return d;
 }
 
 /* A plain MOV between a register or immediate and its one memory operand (the readl/writel of
- * every driver): the CPU already did segmentation, paging and alignment checks for the access
- * and the exit names its guest-physical address, so it is completed without the emulator. */
-static bool mov_fast_path(struct vcpu *v, struct x86_regs *r, const struct x86_insn *in, enum x86_mode mode)
+ * every driver, and the notify instruction): the CPU already did segmentation, paging and
+ * alignment checks for the access and the exit names its guest-physical address, so it is
+ * completed without the emulator. e: the instruction's cache entry, or NULL. */
+static bool mov_fast_path(struct vcpu *v, struct x86_regs *r, const struct x86_insn *in, enum x86_mode mode,
+			  struct x86_dcache_entry *e)
 {
 	if (in->op != X86_OP_MOV || in->form == X86_FORM_STRING || in->form == X86_FORM_M || (in->prefixes & X86_PFX_LOCK))
 		return false;
@@ -368,18 +415,20 @@ static bool mov_fast_path(struct vcpu *v, struct x86_regs *r, const struct x86_i
 	unsigned size = in->memsize;
 	if ((gpa & 0xfff) + size > 0x1000 || size > 8)
 		return false; /* split across pages, or SSE: the general path */
-	/* A misconfiguration exit is always emulated MMIO: straight to the range table. */
-	bool mmio = v->exit_reason == EXIT_EPT_MISCONFIG && !(gpa & (size - 1));
+	/* A misconfiguration exit is always emulated MMIO: straight to the device. */
+	const struct range_entry *dev = 0;
+	if (v->exit_reason == EXIT_EPT_MISCONFIG && !(gpa & (size - 1)))
+		dev = mmio_device(e, gpa);
 	if (in->form == X86_FORM_R_M) {
-		if (!mmio)
+		if (dev)
+			range_entry_read(dev, gpa, size, &value);
+		else
 			phys_read(0, gpa, &value, size);
-		else if (!range_read(&mmio_space, gpa, size, &value))
-			value = ~0ull;
 		x86_reg_set(r, in->reg, in->opsize, value);
 	} else {
 		value = in->form == X86_FORM_M_I ? in->imm : x86_reg_get(r, in->reg, size);
-		if (mmio)
-			range_write(&mmio_space, gpa, size, value);
+		if (dev)
+			range_entry_write(dev, gpa, size, value);
 		else
 			phys_write(0, gpa, &value, size);
 	}
@@ -392,20 +441,31 @@ void emulate_current_instruction(struct vcpu *v)
 {
 	struct x86_regs *r = &v->regs; /* the emulator works on the saved GPRs in place */
 	load_fetch_regs(r);
-	struct x86_linear_ctx ctx = { r, &fetch_phys, 0, 0, translate_cached };
+	struct x86_linear_ctx ctx;
 	enum x86_mode mode = x86_regs_mode(r);
 	uint64_t la = mode == X86_MODE_64 ? r->rip : (uint32_t)(r->seg[X86_CS].base + r->rip);
-	const uint8_t *code = code_in_place(&ctx, la);
-	if (code && notify_fast_path(v, r, code, mode))
-		return;
+	uint64_t code_ctx = x86_code_ctx(r);
 	struct x86_fault fault;
-	struct x86_insn insn;
-	int rc = code ? decode_in_place(r, code, mode, &insn, &fault) : x86_fetch_decode(&ctx, &dcache, &insn, &fault);
-	ctx.phys = &data_phys;
+	struct x86_insn fetched;
+	const struct x86_insn *insn = &fetched;
+
+	/* The hot path: this instruction is cached with its bytes in place and still the same. */
+	struct x86_dcache_entry *e = x86_dcache_lookup_in_place(&dcache, la, r->cr3, code_ctx);
+	int rc = X86_EMU_OK;
+	if (!e) {
+		ctx = (struct x86_linear_ctx){ r, &fetch_phys, 0, 0, translate_cached };
+		dcache.misses++;
+		rc = cache_in_place(&ctx, la, code_ctx, mode, &e, &fault);
+		if (rc == X86_EMU_ERROR) /* bytes across a page end or outside RAM: fetch them */
+			rc = x86_fetch_decode(&ctx, 0, &fetched, &fault);
+	}
+	if (e)
+		insn = &e->insn;
 	if (rc == X86_EMU_FAULT) {
 		if (fault.vector == X86_EXC_UD) {
 			uint8_t bytes[X86_MAX_INSN_LEN];
 			int frc;
+			ctx.phys = &data_phys; /* bytes for the message: also from MMIO */
 			unsigned n = x86_linear_fetch(&ctx, la, bytes, sizeof bytes, &frc, &fault);
 			unsupported(v, bytes, n, "not a supported memory form");
 			return;
@@ -417,11 +477,12 @@ void emulate_current_instruction(struct vcpu *v)
 		unsupported(v, 0, 0, "its bytes are not in guest memory");
 		return;
 	}
-	if (code && mov_fast_path(v, r, &insn, mode))
+	if (mov_fast_path(v, r, insn, mode, e))
 		return;
+	ctx = (struct x86_linear_ctx){ r, &data_phys, 0, 0, translate_cached };
 	load_data_regs(r, mode);
 	uint64_t rip = r->rip;
-	rc = x86_emulate(&insn, r, &emu_ops, &ctx, 0, &fault);
+	rc = x86_emulate(insn, r, &emu_ops, &ctx, 0, &fault);
 	if (rc == X86_EMU_FAULT) {
 		/* REP iterations done before the fault stay done (RCX/RSI/RDI are already in place). */
 		inject(v, &fault);

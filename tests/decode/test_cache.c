@@ -51,15 +51,53 @@ int main(void)
 		}
 	CHECK(cache.hits - hits_before == X86_DCACHE_ENTRIES,
 	      "cache: %u instructions 16 bytes apart all fit (second pass all hits)", X86_DCACHE_ENTRIES);
-	/* mode is part of the key */
+	/* the code context (mode, paging bits, CPL) is part of the key */
 	x86_dcache_flush(&cache);
-	uint8_t b[2] = { 0x89, 0x02 };
-	struct x86_insn i64, i16;
+	uint8_t b[16] = { 0x89, 0x02 }; /* the cache reads 16 bytes */
+	struct x86_insn i64;
 	x86_decode(b, 2, X86_MODE_64, &i64);
-	x86_dcache_insert(&cache, 0x5000, 0, X86_MODE_64, b, &i64);
-	CHECK(x86_dcache_find(&cache, 0x5000, 0, X86_MODE_16) == NULL && x86_dcache_find(&cache, 0x5000, 0, X86_MODE_64),
-	      "cache: mode is part of the key");
-	(void)i16;
+	uint64_t ctx64 = x86_code_ctx(&R);
+	x86_dcache_insert(&cache, 0x5000, 0, ctx64, b, &i64);
+	struct x86_regs r2 = R;
+	r2.seg[X86_CS].ar &= ~X86_AR_L; /* compatibility mode */
+	uint64_t ctx32 = x86_code_ctx(&r2);
+	r2 = R;
+	r2.cpl = 3;
+	uint64_t ctx_user = x86_code_ctx(&r2);
+	r2 = R;
+	r2.cr4 ^= X86_CR4_SMEP;
+	uint64_t ctx_smep = x86_code_ctx(&r2);
+	r2 = R;
+	r2.cr4 ^= 1ull << 7; /* PGE: no part of the key */
+	CHECK(x86_dcache_find(&cache, 0x5000, 0, ctx32) == NULL && x86_dcache_find(&cache, 0x5000, 0, ctx_user) == NULL &&
+	      x86_dcache_find(&cache, 0x5000, 0, ctx_smep) == NULL && x86_dcache_find(&cache, 0x5000, 0, ctx64) &&
+	      x86_code_ctx(&r2) == ctx64,
+	      "cache: mode, CPL and the paging bits of CR0/CR4/EFER are part of the key; CR4.PGE is not");
+
+	/* in-place entries: a hit needs the witnesses (paging entries) and the bytes in place unchanged */
+	static uint64_t pt[2] = { 0x1007, 0x2007 };
+	static uint8_t code[32] = { 0x89, 0x02, 0x90 };
+	struct x86_witness wit[2] = { { &pt[0], ~0ull, 0x1007 }, { &pt[1], 0xffffffff00000000ull, 0 } };
+	struct x86_dcache_entry *e = x86_dcache_insert(&cache, 0x7000, 0x9000, ctx64, code, &i64);
+	x86_dcache_set_in_place(e, code, wit, 2);
+	bool hit1 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64) == e;
+	code[2] = 0xcc; /* beyond the instruction: still a hit */
+	pt[1] = 0x3007; /* the other half of the second word: not the witnessed entry */
+	bool hit2 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64) == e;
+	pt[0] = 0x1005; /* the witnessed entry changed */
+	bool miss1 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64);
+	pt[0] = 0x1007;
+	code[1] = 0x03; /* the instruction changed */
+	bool miss2 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64);
+	code[1] = 0x02;
+	bool miss3 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx32) &&
+		     !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9001, ctx64);
+	bool hit3 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64) == e;
+	x86_dcache_insert(&cache, 0x7000, 0x9000, ctx64, code, &i64); /* replaced by a fetched entry */
+	bool miss4 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64);
+	CHECK(hit1 && hit2 && miss1 && miss2 && miss3 && hit3 && miss4,
+	      "cache: in-place hits need unchanged witnessed paging entries, bytes and key (%d%d%d%d%d%d%d)", hit1, hit2,
+	      miss1, miss2, miss3, hit3, miss4);
 
 	/* notify fast path */
 	uint8_t n1[] = { 0x89, 0x02, 0x90 }, n2[] = { 0x66, 0x89, 0x02 }, n3[] = { 0x89, 0x03 };
