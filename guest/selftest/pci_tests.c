@@ -7,6 +7,14 @@
 #include "lib/string.h"
 #include "devices/io_spaces.h"
 
+/* One load instruction for every address (one RIP: the hypervisor's decode cache hits). */
+static __attribute__((noinline)) uint32_t same_rip_read32(uint64_t addr)
+{
+	uint32_t v;
+	__asm__ volatile("movl (%1), %0" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
 #define TESTDEV_ID 0x11e51234u
 #define TD_BAR0 0xd0100000u  /* test device MMIO registers (4 KiB) */
 #define TD_BAR0_MOVED 0xd0110000u
@@ -93,6 +101,7 @@ static void test_bars(unsigned td)
 	ecam_write32(td, 0x1c, (uint32_t)(TD_BAR2 >> 32));
 	cf8_write32(td, 4, 0x7); /* IO, memory, bus master */
 	volatile uint32_t *regs = (volatile uint32_t *)(uint64_t)TD_BAR0;
+	GCHECK(same_rip_read32(TD_BAR0) == TESTDEV_ID, "pci: BAR0 ID read by the instruction used after the move too");
 	GCHECK(regs[0] == TESTDEV_ID, "pci: test device ID through its MMIO BAR (0x%x)", regs[0]);
 	GCHECK(g_inl(TD_BAR1) == TESTDEV_ID, "pci: test device ID through its IO BAR");
 	regs[1] = 0xcafef00d;
@@ -108,7 +117,12 @@ static void test_bars(unsigned td)
 	volatile uint32_t *moved = (volatile uint32_t *)(uint64_t)TD_BAR0_MOVED;
 	GCHECK(moved[0] == TESTDEV_ID && moved[1] == 0xcafef00d, "pci: BAR0 moved: registers at the new address");
 	GCHECK(regs[0] != TESTDEV_ID, "pci: BAR0 moved: nothing at the old address (0x%x)", regs[0]);
+	/* The hypervisor's decode cache remembers the device an instruction reached; a moved BAR
+	 * must not be found at its old address through that memory. */
+	GCHECK(same_rip_read32(TD_BAR0) == ~0u && same_rip_read32(TD_BAR0_MOVED) == TESTDEV_ID,
+	       "pci: BAR0 moved: the same instruction finds nothing at the old address, the device at the new");
 	cf8_write32(td, 4, 0x0);
+	GCHECK(same_rip_read32(TD_BAR0_MOVED) == ~0u, "pci: decoding off: the same instruction finds nothing");
 	GCHECK(moved[0] != TESTDEV_ID && g_inl(TD_BAR1) != TESTDEV_ID, "pci: decoding off: BARs answer nothing");
 	cf8_write32(td, 4, 0x7);
 	GCHECK(moved[0] == TESTDEV_ID, "pci: decoding on again");

@@ -333,9 +333,38 @@ static void test_against_reference(void)
 	CHECK(mismatches == 0, "%u random register/unregister/lookup steps agree with a byte map", ops);
 }
 
+/* Callers that remember a looked-up entry (the MMIO decode cache) rely on the generation: it
+ * changes with every published update and only then; and on range_entry_read/write matching
+ * range_read/write. */
+static void test_generation_and_entry_access(void)
+{
+	struct fake f = { 0 };
+	fresh(CAP);
+	uint64_t g0 = range_generation(&table);
+	range_register(&table, 0x100, 8, &dword_ops, &f, "dword");
+	uint64_t g1 = range_generation(&table);
+	const struct range_entry *e = range_lookup(&table, 0x104);
+	uint64_t v = 0, w = 0;
+	range_read(&table, 0x104, 4, &v);
+	bool same_gen = range_generation(&table) == g1;
+	CHECK(g1 != g0 && same_gen && range_register(&table, 0x104, 4, &dword_ops, &f, "x") == RANGE_EOVERLAP &&
+	      range_generation(&table) == g1, "generation: changes on register, not on lookups or refused updates");
+	range_entry_write(e, 0x104, 4, 0xdeadbeef);
+	range_entry_read(e, 0x104, 4, &v);
+	range_entry_write(e, 0x101, 2, 0x1234); /* narrower than the device: read-modify-write */
+	range_read(&table, 0x100, 4, &w);
+	CHECK(v == 0xdeadbeef && w == 0x00123400u, "entry access: direct and split like range_read/write (0x%lx 0x%lx)",
+	      (unsigned long)v, (unsigned long)w);
+	range_move(&table, 0x100, 0x200);
+	uint64_t g2 = range_generation(&table);
+	range_unregister(&table, 0x200);
+	CHECK(g2 != g1 && range_generation(&table) != g2, "generation: changes on move and unregister");
+}
+
 int main(void)
 {
 	test_registration();
+	test_generation_and_entry_access();
 	test_overlap_geometries();
 	test_boundaries();
 	test_capacity();
