@@ -68,11 +68,14 @@ struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, ui
 	return e;
 }
 
-void x86_dcache_set_in_place(struct x86_dcache_entry *e, const uint8_t *code, const struct x86_witness *wit,
-			     unsigned n)
+struct x86_dcache_entry *x86_dcache_insert_in_place(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx,
+						    const uint8_t *code, const struct x86_insn *insn,
+						    const struct x86_witness *wit, unsigned n)
 {
+	struct x86_dcache_entry *e = x86_dcache_insert(c, la, cr3, ctx, code, insn);
 	for (unsigned i = 0; i < n; i++)
 		e->wit[i] = wit[i];
 	e->nwit = (uint8_t)n;
 	e->code = code;
+	return e;
 }

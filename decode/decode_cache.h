@@ -6,7 +6,7 @@
  * (self-modifying code, remapped pages and CR3 reuse stay correct), so a repeated MMIO access
  * costs a compare instead of a decode.
  *
- * In-place entries (x86_dcache_set_in_place) also remember where the bytes are in host memory
+ * In-place entries (x86_dcache_insert_in_place) also remember where the bytes are in host memory
  * and the guest paging entries their translation was read from ("witnesses": a host pointer to
  * each entry's aligned 8-byte word, the bits that belong to it, the value seen). A hit re-reads
  * the witnesses and the bytes in place: no page walk, no copy. Unchanged paging entries give the
@@ -73,10 +73,11 @@ bool x86_dcache_match(struct x86_dcache *c, const struct x86_dcache_entry *e, co
  * `bytes`); returns the entry. */
 struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx,
 					   const uint8_t *bytes, const struct x86_insn *insn);
-/* Makes e an in-place entry: its bytes are at `code` (host memory, with 16 readable bytes),
- * found through the n witnesses (n <= X86_DCACHE_WITNESSES). */
-void x86_dcache_set_in_place(struct x86_dcache_entry *e, const uint8_t *code, const struct x86_witness *wit,
-			     unsigned n);
+/* The same as an in-place entry: the bytes stay at `code` (host memory, 16 bytes readable),
+ * reached through the n witnesses (n <= X86_DCACHE_WITNESSES). */
+struct x86_dcache_entry *x86_dcache_insert_in_place(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx,
+						    const uint8_t *code, const struct x86_insn *insn,
+						    const struct x86_witness *wit, unsigned n);
 
 static inline uint64_t x86_load64(const uint8_t *p)
 {

@@ -202,23 +202,12 @@ static bool record_witnesses(struct x86_witness *w)
 	return true;
 }
 
-/* Translation through the cache; *hit receives the entry that now holds it (NULL: not cached). */
-static int translate_page(const struct x86_linear_ctx *c, uint64_t la, unsigned access, uint64_t *gpa,
-			  struct x86_fault *fault, const struct xlat_entry **hit)
+/* A walk for the cache entry e (the slot of la): translation, witnesses, the entry. */
+static __attribute__((noinline)) int translate_miss(const struct x86_linear_ctx *c, struct xlat_entry *e, uint64_t la,
+						    unsigned access, uint64_t ctx, uint64_t *gpa, struct x86_fault *fault,
+						    const struct xlat_entry **hit)
 {
 	const struct x86_regs *r = c->regs;
-	struct xlat_entry *e = &xlat_cache[(la >> 12) % XLAT_ENTRIES];
-	/* RFLAGS.AC matters to data accesses under SMAP (SDM vol.3A 4.6); fetches ignore it. */
-	if (!(access & X86_XLAT_FETCH) && (r->rflags & X86_FL_AC))
-		access |= 0x100;
-	uint64_t ctx = x86_code_ctx(r);
-	if (e->valid && e->la_page == (la & ~0xfffull) && e->cr3 == r->cr3 && e->ctx == ctx && e->access == access &&
-	    witnesses_hold(e->wit, e->n)) {
-		emulation_stats.xlat_hits++;
-		*gpa = e->gpa_page | (la & 0xfff);
-		*hit = e;
-		return X86_EMU_OK;
-	}
 	emulation_stats.xlat_misses++;
 	*hit = 0;
 	walk_record.on = true;
@@ -240,11 +229,30 @@ static int translate_page(const struct x86_linear_ctx *c, uint64_t la, unsigned 
 	return rc;
 }
 
+/* Translation through the cache (ctx: x86_code_ctx of the registers); *hit receives the entry
+ * that now holds it (NULL: not cached). */
+static inline int translate_page(const struct x86_linear_ctx *c, uint64_t la, unsigned access, uint64_t ctx,
+				 uint64_t *gpa, struct x86_fault *fault, const struct xlat_entry **hit)
+{
+	struct xlat_entry *e = &xlat_cache[(la >> 12) % XLAT_ENTRIES];
+	if (e->valid && e->la_page == (la & ~0xfffull) && e->cr3 == c->regs->cr3 && e->ctx == ctx &&
+	    e->access == access && witnesses_hold(e->wit, e->n)) {
+		emulation_stats.xlat_hits++;
+		*gpa = e->gpa_page | (la & 0xfff);
+		*hit = e;
+		return X86_EMU_OK;
+	}
+	return translate_miss(c, e, la, access, ctx, gpa, fault, hit);
+}
+
 static int translate_cached(const struct x86_linear_ctx *c, uint64_t la, unsigned access, uint64_t *gpa,
 			    struct x86_fault *fault)
 {
 	const struct xlat_entry *unused;
-	return translate_page(c, la, access, gpa, fault, &unused);
+	/* RFLAGS.AC matters to data accesses under SMAP (SDM vol.3A 4.6); fetches ignore it. */
+	if (!(access & X86_XLAT_FETCH) && (c->regs->rflags & X86_FL_AC))
+		access |= 0x100;
+	return translate_page(c, la, access, x86_code_ctx(c->regs), gpa, fault, &unused);
 }
 
 static struct x86_dcache dcache;
@@ -360,7 +368,7 @@ static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t 
 {
 	uint64_t gpa;
 	const struct xlat_entry *page;
-	if ((la & 0xfff) > 0x1000 - 16 || translate_page(c, la, X86_XLAT_FETCH, &gpa, fault, &page) != X86_EMU_OK ||
+	if ((la & 0xfff) > 0x1000 - 16 || translate_page(c, la, X86_XLAT_FETCH, ctx, &gpa, fault, &page) != X86_EMU_OK ||
 	    !page || !page->ram)
 		return X86_EMU_ERROR;
 	const uint8_t *code = (const uint8_t *)(uintptr_t)gpa;
@@ -374,8 +382,7 @@ static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t 
 		if (d != X86_DEC_OK)
 			return x86_fault_raise(fault, d == X86_DEC_TOO_LONG ? X86_EXC_GP : X86_EXC_UD, d == X86_DEC_TOO_LONG);
 	}
-	*out = x86_dcache_insert(&dcache, la, c->regs->cr3, ctx, code, in);
-	x86_dcache_set_in_place(*out, code, page->wit, page->n);
+	*out = x86_dcache_insert_in_place(&dcache, la, c->regs->cr3, ctx, code, in, page->wit, page->n);
 	return X86_EMU_OK;
 }
 

@@ -78,8 +78,7 @@ int main(void)
 	static uint64_t pt[2] = { 0x1007, 0x2007 };
 	static uint8_t code[32] = { 0x89, 0x02, 0x90 };
 	struct x86_witness wit[2] = { { &pt[0], ~0ull, 0x1007 }, { &pt[1], 0xffffffff00000000ull, 0 } };
-	struct x86_dcache_entry *e = x86_dcache_insert(&cache, 0x7000, 0x9000, ctx64, code, &i64);
-	x86_dcache_set_in_place(e, code, wit, 2);
+	struct x86_dcache_entry *e = x86_dcache_insert_in_place(&cache, 0x7000, 0x9000, ctx64, code, &i64, wit, 2);
 	bool hit1 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64) == e;
 	code[2] = 0xcc; /* beyond the instruction: still a hit */
 	pt[1] = 0x3007; /* the other half of the second word: not the witnessed entry */
