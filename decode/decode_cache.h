@@ -8,9 +8,10 @@
  *
  * In-place entries (x86_dcache_insert_in_place) also remember where the bytes are in host memory
  * and the guest paging entries their translation was read from ("witnesses": a host pointer to
- * each entry's aligned 8-byte word, the bits that belong to it, the value seen). A hit re-reads
- * the witnesses and the bytes in place: no page walk, no copy. Unchanged paging entries give the
- * same translation by construction, so a remapped code page is never missed.
+ * each entry's aligned 8-byte word and the value seen). A hit re-reads the witnesses and the
+ * bytes in place: no page walk, no copy. Unchanged paging entries give the same translation by
+ * construction, so a remapped code page is never missed. (A 4-byte entry of 32-bit paging is
+ * witnessed with its neighbour; a change there only costs a miss.)
  *
  * An entry can also carry one resolved object for its user (minihv: the MMIO range the
  * instruction touched) with a generation number, so the user can skip its own lookup.
@@ -26,7 +27,7 @@
 
 struct x86_witness {
 	const volatile uint64_t *word; /* the aligned 8-byte word holding the paging entry */
-	uint64_t mask, value;          /* the entry's bits in that word, and their value */
+	uint64_t value;                /* its value after the walk */
 };
 
 struct x86_dcache_entry {
@@ -98,7 +99,7 @@ static inline struct x86_dcache_entry *x86_dcache_lookup_in_place(struct x86_dca
 	if (!e->code || e->la != la || e->cr3 != cr3 || e->ctx != ctx) /* code is NULL when invalid */
 		return 0;
 	for (unsigned i = 0; i < e->nwit; i++)
-		if ((*e->wit[i].word & e->wit[i].mask) != e->wit[i].value)
+		if (*e->wit[i].word != e->wit[i].value)
 			return 0;
 	if (((x86_load64(e->code) ^ e->bytes[0]) & e->mask[0]) | ((x86_load64(e->code + 8) ^ e->bytes[1]) & e->mask[1]))
 		return 0;

@@ -182,7 +182,7 @@ static struct xlat_entry xlat_cache[XLAT_ENTRIES];
 static bool witnesses_hold(const struct x86_witness *w, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		if ((*w[i].word & w[i].mask) != w[i].value)
+		if (*w[i].word != w[i].value)
 			return false;
 	return true;
 }
@@ -196,8 +196,7 @@ static bool record_witnesses(struct x86_witness *w)
 		if ((size != 4 && size != 8) || (gpa & (size - 1)) || !guest_memory_is_ram(gpa))
 			return false;
 		w[i].word = (const volatile uint64_t *)(uintptr_t)(gpa & ~7ull);
-		w[i].mask = size == 8 ? ~0ull : 0xffffffffull << (8 * (gpa & 4));
-		w[i].value = *w[i].word & w[i].mask; /* after the walk's accessed/dirty updates */
+		w[i].value = *w[i].word; /* after the walk's accessed/dirty updates */
 	}
 	return true;
 }

@@ -75,13 +75,13 @@ int main(void)
 	      "cache: mode, CPL and the paging bits of CR0/CR4/EFER are part of the key; CR4.PGE is not");
 
 	/* in-place entries: a hit needs the witnesses (paging entries) and the bytes in place unchanged */
-	static uint64_t pt[2] = { 0x1007, 0x2007 };
+	static uint64_t pt[3] = { 0x1007, 0x2007, 0x3007 };
 	static uint8_t code[32] = { 0x89, 0x02, 0x90 };
-	struct x86_witness wit[2] = { { &pt[0], ~0ull, 0x1007 }, { &pt[1], 0xffffffff00000000ull, 0 } };
+	struct x86_witness wit[2] = { { &pt[0], 0x1007 }, { &pt[1], 0x2007 } };
 	struct x86_dcache_entry *e = x86_dcache_insert_in_place(&cache, 0x7000, 0x9000, ctx64, code, &i64, wit, 2);
 	bool hit1 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64) == e;
 	code[2] = 0xcc; /* beyond the instruction: still a hit */
-	pt[1] = 0x3007; /* the other half of the second word: not the witnessed entry */
+	pt[2] = 0x4007; /* a paging entry that is no witness */
 	bool hit2 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64) == e;
 	pt[0] = 0x1005; /* the witnessed entry changed */
 	bool miss1 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64);
