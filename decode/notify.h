@@ -1,6 +1,6 @@
 /*
  * The notify instruction: a fixed encoding the hypervisor recognises by its bytes, without
- * a decode or a cache lookup (docs/decoder.md "Notify instruction").
+ * a decode (docs/decoder.md "Notify instruction").
  *
  *   89 02    mov [rdx], eax   (32- and 64-bit mode, no prefixes)
  *

@@ -274,7 +274,7 @@ void emulation_print_stats(void)
 {
 	const struct emulation_stats *e = &emulation_stats;
 	uint64_t lookups = dcache.hits + dcache.misses, walks = e->xlat_hits + e->xlat_misses;
-	log_printf("hv: MMIO emulation: %lu instructions emulated, %lu by the MOV fast path, %lu by the notify fast path, "
+	log_printf("hv: MMIO emulation: %lu instructions emulated, %lu by the MOV fast path, %lu notify instructions recognised without decode, "
 		   "%lu unsupported (#UD), %lu faults injected\n", e->emulated, e->mov_fast, e->notify, e->unsupported, e->faults);
 	log_printf("hv:   decode cache hit rate %lu%% (%lu hits, %lu misses); translation cache hit rate %lu%% (%lu/%lu)\n",
 		   lookups ? 100 * dcache.hits / lookups : 0, dcache.hits, dcache.misses,
