@@ -142,9 +142,9 @@ static int emulate_string(struct emu *e, unsigned max_rep)
 	uint64_t step = (r->rflags & X86_FL_DF) ? (uint64_t)-(int64_t)size : size;
 
 	/* With a 32-bit address size, RCX and the destination pointer (and MOVS's source) are
-	 * written as 32-bit registers even when the count is 0: what Intel CPUs do (measured by
-	 * test_emulate_native on an Intel host; LODS leaves RSI alone then). AMD CPUs leave them
-	 * unchanged; the SDM leaves it unspecified. minihv runs on VMX, so Intel's answer. */
+	 * written as 32-bit registers even when the count is 0 (LODS leaves RSI alone then), as the
+	 * host of earlier test_emulate_native runs did; an AMD EPYC host leaves them unchanged. The
+	 * SDM leaves it unspecified; both answers are accepted by the test. */
 	if (asize == 4) {
 		if (op == X86_OP_MOVS)
 			r->gpr[X86_RSI] = (uint32_t)r->gpr[X86_RSI];

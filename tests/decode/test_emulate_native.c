@@ -324,9 +324,9 @@ int main(void)
 		memcpy(r.gpr, ns.gpr, sizeof r.gpr);
 		uint64_t before[16];
 		memcpy(before, ns.gpr, sizeof before);
-		/* REP string instruction, 32-bit address size, count 0: Intel CPUs write RCX/RSI/RDI
-		 * as 32-bit registers (zero-extended, what the emulator does: minihv runs on Intel),
-		 * AMD CPUs leave them alone. The SDM leaves it unspecified; either is accepted. */
+		/* REP string instruction, 32-bit address size, count 0: some CPUs write RCX/RSI/RDI
+		 * as 32-bit registers (zero-extended, what the emulator does), an AMD EPYC host leaves
+		 * them alone. The SDM leaves it unspecified; either is accepted. */
 		bool vendor_choice = in.form == X86_FORM_STRING && in.addrsize == 4 &&
 				     (in.prefixes & (X86_PFX_REP | X86_PFX_REPNE)) && !(uint32_t)ns.gpr[X86_RCX];
 		r.rip = (uint64_t)(uintptr_t)region;
