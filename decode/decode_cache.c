@@ -2,6 +2,18 @@
 #include "decode/decode_cache.h"
 #include "lib/string.h"
 
+enum x86_mov_class x86_mov_class(const struct x86_insn *in)
+{
+	if (in->op != X86_OP_MOV || (in->prefixes & X86_PFX_LOCK) || in->memsize > 8)
+		return X86_MOV_OTHER;
+	switch (in->form) {
+	case X86_FORM_R_M: return X86_MOV_LOAD;
+	case X86_FORM_M_R: return X86_MOV_STORE;
+	case X86_FORM_M_I: return X86_MOV_STORE_IMM;
+	default: return X86_MOV_OTHER;
+	}
+}
+
 void x86_dcache_init(struct x86_dcache *c)
 {
 	memset(c, 0, sizeof *c);
@@ -61,6 +73,7 @@ struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, ui
 	e->bytes[0] = x86_load64(bytes) & e->mask[0];
 	e->bytes[1] = x86_load64(bytes + 8) & e->mask[1];
 	e->insn = *insn;
+	e->mov = (uint8_t)x86_mov_class(insn);
 	e->code = 0;
 	e->nwit = 0;
 	e->user = 0;

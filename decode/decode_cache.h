@@ -36,6 +36,7 @@ struct x86_dcache_entry {
 	const uint8_t *code;                /* in-place entries: the bytes in host memory; else NULL */
 	struct x86_witness wit[X86_DCACHE_WITNESSES];
 	uint8_t nwit, valid;
+	uint8_t mov;                        /* enum x86_mov_class of insn */
 	struct x86_insn insn;
 	const void *user;                   /* resolved by the user for this instruction, or NULL */
 	uint64_t user_gen;
@@ -46,14 +47,24 @@ struct x86_dcache {
 	uint64_t hits, misses;
 };
 
+/* Plain MOVs between a register or an immediate and one memory operand of at most 8 bytes (the
+ * readl/writel of every driver): a caller can complete them from the access's address alone. */
+enum x86_mov_class { X86_MOV_OTHER, X86_MOV_LOAD, X86_MOV_STORE, X86_MOV_STORE_IMM };
+enum x86_mov_class x86_mov_class(const struct x86_insn *in);
+
 /* The code context of a cache key: CR0.PE/WP/PG, CR4.PSE/PAE/LA57/SMEP/SMAP/PKE, EFER.LMA/NXE,
  * CS.L/D and the CPL, packed into one word (CR4's bits in the upper half). */
 #define X86_CR4_PKE (1ull << 22)
+static inline uint64_t x86_code_ctx_of(uint64_t cr0, uint64_t cr4, uint64_t efer, uint32_t cs_ar, unsigned cpl)
+{
+	return (cr0 & (X86_CR0_PE | X86_CR0_WP | X86_CR0_PG)) | (efer & (X86_EFER_LMA | X86_EFER_NXE)) |
+	       (cs_ar & (X86_AR_L | X86_AR_DB)) | (uint64_t)(cpl & 3) << 2 |
+	       (cr4 & (X86_CR4_PSE | X86_CR4_PAE | X86_CR4_LA57 | X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_PKE)) << 32;
+}
+
 static inline uint64_t x86_code_ctx(const struct x86_regs *r)
 {
-	return (r->cr0 & (X86_CR0_PE | X86_CR0_WP | X86_CR0_PG)) | (r->efer & (X86_EFER_LMA | X86_EFER_NXE)) |
-	       (r->seg[X86_CS].ar & (X86_AR_L | X86_AR_DB)) | (uint64_t)(r->cpl & 3) << 2 |
-	       (r->cr4 & (X86_CR4_PSE | X86_CR4_PAE | X86_CR4_LA57 | X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_PKE)) << 32;
+	return x86_code_ctx_of(r->cr0, r->cr4, r->efer, r->seg[X86_CS].ar, r->cpl);
 }
 
 void x86_dcache_init(struct x86_dcache *c);

@@ -409,44 +409,45 @@ static const struct range_entry *mmio_device(struct x86_dcache_entry *e, uint64_
 }
 
 /* A plain MOV between a register or immediate and its one memory operand (the readl/writel of
- * every driver, and the notify instruction): the CPU already did segmentation, paging and
- * alignment checks for the access and the exit names its guest-physical address, so it is
- * completed without the emulator. e: the instruction's cache entry, or NULL. */
-static bool mov_fast_path(struct vcpu *v, struct x86_regs *r, const struct x86_insn *in, enum x86_mode mode,
-			  struct x86_dcache_entry *e)
+ * every driver, and the notify instruction; x86_mov_class): the CPU already did segmentation,
+ * paging and alignment checks for the access and the exit names its guest-physical address, so
+ * it is completed without the emulator. e: the instruction's cache entry, or NULL. */
+static bool mov_fast_path(struct vcpu *v, const struct x86_insn *in, enum x86_mov_class mov, uint64_t rip,
+			  enum x86_mode mode, struct x86_dcache_entry *e)
 {
-	if (in->op != X86_OP_MOV || in->form == X86_FORM_STRING || in->form == X86_FORM_M || (in->prefixes & X86_PFX_LOCK))
+	if (mov == X86_MOV_OTHER)
 		return false;
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR), value = 0;
 	unsigned size = in->memsize;
-	if ((gpa & 0xfff) + size > 0x1000 || size > 8)
-		return false; /* split across pages, or SSE: the general path */
+	if ((gpa & 0xfff) + size > 0x1000)
+		return false; /* split across pages: the general path */
 	/* A misconfiguration exit is always emulated MMIO: straight to the device. */
 	const struct range_entry *dev = 0;
 	if (v->exit_reason == EXIT_EPT_MISCONFIG && !(gpa & (size - 1)))
 		dev = mmio_device(e, gpa);
-	if (in->form == X86_FORM_R_M) {
+	if (mov == X86_MOV_LOAD) {
 		if (dev)
 			range_entry_read(dev, gpa, size, &value);
 		else
 			phys_read(0, gpa, &value, size);
-		x86_reg_set(r, in->reg, in->opsize, value);
+		x86_reg_set(&v->regs, in->reg, in->opsize, value);
 	} else {
-		value = in->form == X86_FORM_M_I ? in->imm : x86_reg_get(r, in->reg, size);
+		value = mov == X86_MOV_STORE_IMM ? in->imm : x86_reg_get(&v->regs, in->reg, size);
 		if (dev)
 			range_entry_write(dev, gpa, size, value);
 		else
 			phys_write(0, gpa, &value, size);
 	}
-	complete_instruction(v, r->rip + in->len, mode);
+	complete_instruction(v, rip + in->len, mode);
 	emulation_stats.mov_fast++;
 	return true;
 }
 
-void emulate_current_instruction(struct vcpu *v)
+/* Everything but the hot path: the general fetch, decode and emulation. The fetch registers
+ * are loaded; in 64-bit mode the in-place lookup was done already and found e (or NULL). */
+static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86_dcache_entry *e)
 {
 	struct x86_regs *r = &v->regs; /* the emulator works on the saved GPRs in place */
-	load_fetch_regs(r);
 	struct x86_linear_ctx ctx;
 	enum x86_mode mode = x86_regs_mode(r);
 	uint64_t la = mode == X86_MODE_64 ? r->rip : (uint32_t)(r->seg[X86_CS].base + r->rip);
@@ -455,8 +456,8 @@ void emulate_current_instruction(struct vcpu *v)
 	struct x86_insn fetched;
 	const struct x86_insn *insn = &fetched;
 
-	/* The hot path: this instruction is cached with its bytes in place and still the same. */
-	struct x86_dcache_entry *e = x86_dcache_lookup_in_place(&dcache, la, r->cr3, code_ctx);
+	if (mode != X86_MODE_64) /* cached with its bytes in place and still the same? */
+		e = x86_dcache_lookup_in_place(&dcache, la, r->cr3, code_ctx);
 	int rc = X86_EMU_OK;
 	if (!e) {
 		ctx = (struct x86_linear_ctx){ r, &fetch_phys, 0, 0, translate_cached };
@@ -483,7 +484,7 @@ void emulate_current_instruction(struct vcpu *v)
 		unsupported(v, 0, 0, "its bytes are not in guest memory");
 		return;
 	}
-	if (mov_fast_path(v, r, insn, mode, e))
+	if (mov_fast_path(v, insn, e ? (enum x86_mov_class)e->mov : x86_mov_class(insn), r->rip, mode, e))
 		return;
 	ctx = (struct x86_linear_ctx){ r, &data_phys, 0, 0, translate_cached };
 	load_data_regs(r, mode);
@@ -505,4 +506,18 @@ void emulate_current_instruction(struct vcpu *v)
 	vmwrite(VMCS_GUEST_RFLAGS, r->rflags);
 	if (r->rip != rip) /* unchanged: REP iterations remain, the guest re-executes */
 		vcpu_set_rip(v, r->rip);
+}
+
+/* The hot path first: a cached MOV in 64-bit mode whose bytes and translation still hold. */
+void emulate_current_instruction(struct vcpu *v)
+{
+	struct x86_regs *r = &v->regs;
+	struct x86_dcache_entry *e = 0;
+	load_fetch_regs(r);
+	if (x86_regs_mode(r) == X86_MODE_64) {
+		e = x86_dcache_lookup_in_place(&dcache, r->rip, r->cr3, x86_code_ctx(r));
+		if (e && mov_fast_path(v, &e->insn, (enum x86_mov_class)e->mov, r->rip, X86_MODE_64, e))
+			return;
+	}
+	emulate_general(v, e);
 }
