@@ -98,6 +98,23 @@ int main(void)
 	      "cache: in-place hits need unchanged witnessed paging entries, bytes and key (%d%d%d%d%d%d%d)", hit1, hit2,
 	      miss1, miss2, miss3, hit3, miss4);
 
+	/* MOV classes: what a caller may complete from the access's address alone */
+	static const struct { uint8_t bytes[16]; enum x86_mov_class want; } classes[] = { /* zero-padded */
+		{ { 0x8b, 0x03 }, X86_MOV_LOAD }, { { 0x89, 0x02 }, X86_MOV_STORE },
+		{ { 0xc7, 0x03, 0x01 }, X86_MOV_STORE_IMM }, { { 0x48, 0xa1, 0, 0, 0xe0, 0xfe }, X86_MOV_LOAD },
+		{ { 0x88, 0x23 }, X86_MOV_STORE }, { { 0x0f, 0xb6, 0x03 }, X86_MOV_OTHER }, { { 0xa5 }, X86_MOV_OTHER },
+		{ { 0x01, 0x03 }, X86_MOV_OTHER }, { { 0x66, 0x0f, 0xd6, 0x03 }, X86_MOV_OTHER },
+		{ { 0xf3, 0x0f, 0x6f, 0x03 }, X86_MOV_OTHER },
+	};
+	unsigned class_ok = 0, nclasses = sizeof classes / sizeof classes[0];
+	for (unsigned i = 0; i < nclasses; i++) {
+		struct x86_insn ci;
+		class_ok += x86_decode(classes[i].bytes, 15, X86_MODE_64, &ci) == X86_DEC_OK &&
+			    x86_mov_class(&ci) == classes[i].want;
+	}
+	CHECK(class_ok == nclasses, "cache: MOV classes (load, store, store immediate, moffs; not MOVZX, MOVS, ADD, SSE): %u/%u",
+	      class_ok, nclasses);
+
 	/* notify fast path */
 	uint8_t n1[] = { 0x89, 0x02, 0x90 }, n2[] = { 0x66, 0x89, 0x02 }, n3[] = { 0x89, 0x03 };
 	CHECK(x86_notify_match(n1, 3, X86_MODE_64) && x86_notify_match(n1, 2, X86_MODE_32) &&
