@@ -1,13 +1,14 @@
 # decode/: x86 instruction decoder, MMIO emulator, guest page walker, decode cache (docs/decoder.md).
 # Pure C: linked into the hypervisor and into host tests, tools, fuzzers and benchmarks.
 DECODE_SRCS := decode/decode.c decode/optable.c decode/names.c decode/alu.c decode/emulate.c \
-	decode/pagewalk.c decode/linear.c decode/decode_cache.c decode/fetch.c
+	decode/pagewalk.c decode/linear.c decode/decode_cache.c decode/fetch.c decode/string_io.c
 HV_SRCS += $(DECODE_SRCS)
 
 DECODE_HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/obj/%.o,$(DECODE_SRCS) decode/format.c)
 ZYDIS_LIBS := -lZydis -lZycore
 
-DECODE_TESTS := test_decode test_emulate test_emulate_native test_alu_native test_pagewalk test_cache test_zydis_diff
+DECODE_TESTS := test_decode test_emulate test_emulate_native test_alu_native test_pagewalk test_cache test_zydis_diff \
+	test_string_io
 HOST_TESTS += $(patsubst %,$(HOST_BUILD)/%,$(DECODE_TESTS))
 HOST_TOOLS += $(HOST_BUILD)/x86dec $(HOST_BUILD)/bench_decode
 TEST_SCRIPTS += tests/decode/fuzz-short.sh

@@ -6,6 +6,7 @@
 #include "decode/linear.h"
 #include "decode/fetch.h"
 #include "decode/notify.h"
+#include "decode/string_io.h"
 #include "devices/io_spaces.h"
 #include "ept/guest_memory.h"
 #include "arch/x86.h"
@@ -520,4 +521,58 @@ void emulate_current_instruction(struct vcpu *v)
 			return;
 	}
 	emulate_general(v, e);
+}
+
+/* Ports for string I/O: the port range table; an unclaimed port reads as all ones. */
+static uint64_t port_in(void *ctx, uint16_t port, unsigned size)
+{
+	uint64_t v;
+	if (!range_read(&pio_space, port, size, &v))
+		v = ~0ull;
+	return v;
+}
+
+static void port_out(void *ctx, uint16_t port, unsigned size, uint64_t value)
+{
+	range_write(&pio_space, port, size, value);
+}
+
+static const struct x86_port_ops port_ops = { port_in, port_out };
+
+void emulate_string_io(struct vcpu *v, struct x86_string_io *io)
+{
+	struct x86_regs *r = &v->regs;
+	load_fetch_regs(r);
+	enum x86_mode mode = x86_regs_mode(r);
+	load_data_regs(r, mode);
+	struct x86_linear_ctx ctx = { r, &data_phys, 0, 0, translate_cached };
+	struct x86_fault fault;
+	if (!io->addrsize) { /* not reported by the exit: from the instruction's prefixes */
+		uint8_t bytes[X86_MAX_INSN_LEN];
+		int frc;
+		uint64_t la = mode == X86_MODE_64 ? r->rip : (uint32_t)(r->seg[X86_CS].base + r->rip);
+		ctx.phys = &fetch_phys;
+		unsigned n = x86_linear_fetch(&ctx, la, bytes, io->len, &frc, &fault);
+		ctx.phys = &data_phys;
+		if (n < io->len || !x86_string_io_prefixes(bytes, n, mode, &io->addrsize, &io->seg)) {
+			unsupported(v, bytes, n, "string I/O whose bytes cannot be read back");
+			return;
+		}
+	}
+	uint64_t rip = r->rip;
+	int rc = x86_string_io(io, r, &emu_ops, &port_ops, &ctx, 0, &fault);
+	if (rc == X86_EMU_FAULT) {
+		inject(v, &fault); /* iterations done before the fault stay done */
+		return;
+	}
+	if (rc != X86_EMU_OK) {
+		log_printf("hv: string I/O at RIP 0x%lx failed (guest paging structures not in RAM); #GP to the guest\n", rip);
+		struct x86_fault gp = { .vector = X86_EXC_GP, .has_error_code = true };
+		inject(v, &gp);
+		return;
+	}
+	if (r->rip != rip) { /* done: RIP moves on, RF is cleared */
+		vmwrite(VMCS_GUEST_RFLAGS, r->rflags);
+		vcpu_set_rip(v, r->rip);
+	}
 }

@@ -12,6 +12,13 @@
  * the hardware would. Never fails the hypervisor. */
 void emulate_current_instruction(struct vcpu *v);
 
+/* INS/OUTS (with or without REP) to an emulated port, against the port range table: the memory
+ * side through the guest's segmentation and paging, faults injected. io->addrsize 0: not known
+ * from the exit, read from the instruction's prefixes. At most 64 iterations per exit; the guest
+ * re-executes the instruction for the rest. */
+struct x86_string_io;
+void emulate_string_io(struct vcpu *v, struct x86_string_io *io);
+
 struct emulation_stats {
 	uint64_t emulated, mov_fast, notify, unsupported, faults, xlat_hits, xlat_misses;
 };

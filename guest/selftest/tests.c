@@ -75,6 +75,64 @@ static void test_pio(void)
 	GCHECK(exit_count(EXIT_IO) == before + 9, "pio exits counted (%lu)", exit_count(EXIT_IO) - before);
 }
 
+/* INS/OUTS to an emulated port: the hypervisor emulates the memory side through the guest's own
+ * paging, at most 64 iterations per exit, and injects #PF where the CPU would. */
+static uint32_t sio_page[1024] __attribute__((aligned(4096)));
+static uint64_t sio_pt[512] __attribute__((aligned(4096)));
+
+static void test_string_pio(void)
+{
+	uint64_t before = exit_count(EXIT_IO);
+	for (int i = 0; i < 8; i++)
+		sio_page[i] = 0xa0000000u + (uint32_t)i;
+	const uint32_t *src = sio_page;
+	uint64_t cnt = 8;
+	__asm__ volatile("rep outsl" : "+S"(src), "+c"(cnt) : "d"((uint16_t)TESTPORT_BASE) : "memory");
+	GCHECK(cnt == 0 && src == sio_page + 8 && inl(TESTPORT_BASE) == 0xa0000007,
+	       "string pio: rep outsl of 8 dwords (RCX %lu, the latch holds the last)", cnt);
+	uint32_t ids[100];
+	uint32_t *dst = ids;
+	cnt = 100;
+	__asm__ volatile("rep insl" : "+D"(dst), "+c"(cnt) : "d"((uint16_t)(TESTPORT_BASE + 4)) : "memory");
+	int ok = cnt == 0 && dst == ids + 100;
+	for (int i = 0; i < 100; i++)
+		ok &= ids[i] == TESTPORT_ID;
+	GCHECK(ok, "string pio: rep insl of 100 dwords from the ID register");
+	GCHECK(exit_count(EXIT_IO) - before == 1 + 2 + 1, "string pio: one exit per 64 iterations (%lu exits)",
+	       exit_count(EXIT_IO) - before);
+	uint8_t bytes[4] = { 1, 2, 3, 4 };
+	const uint8_t *bsrc = bytes + 3;
+	cnt = 4;
+	outl(TESTPORT_BASE, 0);
+	__asm__ volatile("std; rep outsb; cld" : "+S"(bsrc), "+c"(cnt) : "d"((uint16_t)TESTPORT_BASE) : "memory", "cc");
+	uint32_t latch = inl(TESTPORT_BASE);
+	GCHECK((uintptr_t)bsrc == (uintptr_t)bytes - 1 && (latch & 0xff) == 1, "string pio: rep outsb with DF=1 goes down (last byte 0x%x)", latch & 0xff);
+
+	/* The source runs into a page that is not present: #PF after the iterations before it. */
+	const uint64_t lin = 0xc0000000ull; /* 3rd GiB: unused in the identity map */
+	uint64_t cr3, cr2;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	uint64_t *pml4 = (uint64_t *)(cr3 & ~0xfffull);
+	uint64_t *pdpt = (uint64_t *)(pml4[0] & ~0xfffull);
+	uint64_t *pd = (uint64_t *)(pdpt[3] & ~0xfffull);
+	uint64_t saved = pd[0];
+	sio_pt[0] = (uint64_t)sio_page | 3;
+	sio_pt[1] = 0;
+	pd[0] = (uint64_t)sio_pt | 3;
+	__asm__ volatile("invlpg (%0); invlpg 4096(%0)" : : "r"(lin) : "memory");
+	sio_page[1022] = 0x5eed0001;
+	sio_page[1023] = 0x5eed0002;
+	src = (const uint32_t *)(lin + 0xff8);
+	cnt = 4;
+	int vec = PROBE("rep outsl", : "+S"(src), "+c"(cnt) : "d"((uint16_t)TESTPORT_BASE) : "r11", "memory");
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	GCHECK(vec == 14 && probe_error == 0 && cr2 == lin + 0x1000 && cnt == 2 && (uint64_t)src == lin + 0x1000 &&
+	       inl(TESTPORT_BASE) == 0x5eed0002,
+	       "string pio: #PF(0x%lx) at 0x%lx in the middle, 2 iterations done (vector %d, RCX %lu)", probe_error, cr2, vec, cnt);
+	pd[0] = saved;
+	__asm__ volatile("invlpg (%0); invlpg 4096(%0)" : : "r"(lin) : "memory");
+}
+
 static uint8_t ram_buffer[65536];
 
 static void test_ram(const struct guest_info *info)
@@ -204,6 +262,7 @@ void run_selftests(const struct guest_info *info)
 	test_cpuid();
 	test_hypercalls();
 	test_pio();
+	test_string_pio();
 	test_ram(info);
 	test_msrs();
 	test_control_registers();
