@@ -444,6 +444,28 @@ static bool mov_fast_path(struct vcpu *v, const struct x86_insn *in, enum x86_mo
 	return true;
 }
 
+/* The end of an emulation that started at RIP rip: a fault is injected (REP iterations done
+ * before it stay done: RCX/RSI/RDI are already in place); a failed access (guest paging
+ * structures outside RAM) becomes #GP; success writes RFLAGS back and moves RIP unless REP
+ * iterations remain (the guest re-executes). True on success. */
+static bool finish_emulation(struct vcpu *v, int rc, const struct x86_fault *fault, uint64_t rip)
+{
+	if (rc == X86_EMU_FAULT) {
+		inject(v, fault);
+		return false;
+	}
+	if (rc != X86_EMU_OK) {
+		log_printf("hv: emulation of the instruction at RIP 0x%lx failed (guest paging structures not in RAM); #GP to the guest\n", rip);
+		struct x86_fault gp = { .vector = X86_EXC_GP, .has_error_code = true };
+		inject(v, &gp);
+		return false;
+	}
+	vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
+	if (v->regs.rip != rip)
+		vcpu_set_rip(v, v->regs.rip);
+	return true;
+}
+
 /* Everything but the hot path: the general fetch, decode and emulation. The fetch registers
  * are loaded; in 64-bit mode the in-place lookup was done already and found e (or NULL). */
 static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86_dcache_entry *e)
@@ -491,22 +513,10 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
 	load_data_regs(r, mode);
 	uint64_t rip = r->rip;
 	rc = x86_emulate(insn, r, &emu_ops, &ctx, 0, &fault);
-	if (rc == X86_EMU_FAULT) {
-		/* REP iterations done before the fault stay done (RCX/RSI/RDI are already in place). */
-		inject(v, &fault);
-		return;
+	if (finish_emulation(v, rc, &fault, rip)) {
+		emulation_stats.emulated++;
+		vmwrite(VMCS_GUEST_RSP, r->gpr[X86_RSP]);
 	}
-	if (rc != X86_EMU_OK) {
-		log_printf("hv: emulation of the instruction at RIP 0x%lx failed (guest paging structures not in RAM); #GP to the guest\n", rip);
-		struct x86_fault gp = { .vector = X86_EXC_GP, .has_error_code = true };
-		inject(v, &gp);
-		return;
-	}
-	emulation_stats.emulated++;
-	vmwrite(VMCS_GUEST_RSP, r->gpr[X86_RSP]);
-	vmwrite(VMCS_GUEST_RFLAGS, r->rflags);
-	if (r->rip != rip) /* unchanged: REP iterations remain, the guest re-executes */
-		vcpu_set_rip(v, r->rip);
 }
 
 /* The hot path first: a cached MOV in 64-bit mode whose bytes and translation still hold. */
@@ -560,19 +570,5 @@ void emulate_string_io(struct vcpu *v, struct x86_string_io *io)
 		}
 	}
 	uint64_t rip = r->rip;
-	int rc = x86_string_io(io, r, &emu_ops, &port_ops, &ctx, 0, &fault);
-	if (rc == X86_EMU_FAULT) {
-		inject(v, &fault); /* iterations done before the fault stay done */
-		return;
-	}
-	if (rc != X86_EMU_OK) {
-		log_printf("hv: string I/O at RIP 0x%lx failed (guest paging structures not in RAM); #GP to the guest\n", rip);
-		struct x86_fault gp = { .vector = X86_EXC_GP, .has_error_code = true };
-		inject(v, &gp);
-		return;
-	}
-	if (r->rip != rip) { /* done: RIP moves on, RF is cleared */
-		vmwrite(VMCS_GUEST_RFLAGS, r->rflags);
-		vcpu_set_rip(v, r->rip);
-	}
+	finish_emulation(v, x86_string_io(io, r, &emu_ops, &port_ops, &ctx, 0, &fault), &fault, rip);
 }
