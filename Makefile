@@ -2,6 +2,7 @@
 #
 #   make          build build/hv.elf, build/hv32.elf (QEMU -kernel) and build/hv.iso
 #   make run      install missing Debian packages, build, boot the self-test guest under Bochs
+#   make run-linux  the same with Debian's kernel and a busybox initramfs as the guest
 #   make test     host unit tests, then Bochs and QEMU runs; last line "N passed, M failed"
 #   make bench    exit-cost benchmarks (Bochs TSC = instruction counts, exact)
 #
@@ -47,7 +48,7 @@ HV_SRCS := $(sort $(HV_SRCS)) # fragments may name a shared source twice
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(filter %.c,$(HV_SRCS))) \
            $(patsubst %.S,$(BUILD)/hv/%.o,$(filter %.S,$(HV_SRCS)))
 
-.PHONY: all host run test bench fuzz clean deps
+.PHONY: all host run run-linux test bench fuzz clean deps
 all: $(BUILD)/hv.elf $(BUILD)/hv32.elf $(BUILD)/hv.iso host
 
 host: $(HOST_TESTS) $(HOST_TOOLS)
@@ -80,6 +81,10 @@ $(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh
 run: deps
 	$(MAKE) $(BUILD)/hv.iso
 	tools/run-bochs.sh --iso $(BUILD)/hv.iso --log $(BUILD)/run/serial.log --timeout 300 --stream
+
+run-linux: deps
+	$(MAKE) $(BUILD)/hv.elf
+	tools/run-linux.sh --stream
 
 test: deps
 	$(MAKE) all

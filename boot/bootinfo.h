@@ -22,7 +22,7 @@ struct mmap_entry {
 
 struct boot_module {
 	uint64_t start, end;
-	char cmdline[128];
+	char cmdline[512]; /* a Linux kernel module carries the kernel's command line */
 };
 
 struct boot_info {

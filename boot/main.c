@@ -24,6 +24,7 @@ extern char hv_image_start[], hv_image_end[];
 void boot_main(uint32_t magic, uint64_t info_pa);
 void msr_policy_init(void);
 void testdev_glue_init(void);
+void acpi_power_init(struct vcpu *v, uint64_t rsdp);
 
 #define POOL_SIZE (8ull << 20) /* the hypervisor's memory: page tables, VMCS, EPT, bitmaps */
 
@@ -118,9 +119,15 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	uint64_t rsdp = vpci_init(hide, boot_info.acpi_rsdp);
 	testdev_glue_init();
 	vpci_map_ecam();
+	acpi_power_init(&vcpu0, rsdp);
 
+	/* guest=linux boots the bzImage module, guest=selftest the built-in self-test guest; the
+	 * default is Linux when a module is a bzImage. */
+	char guest_kind[16] = "";
+	cmdline_get(cl, "guest", guest_kind, sizeof guest_kind);
+	bool boot_linux = guest_kind[0] ? !strcmp(guest_kind, "linux") : guest_have_linux(&boot_info);
 	struct guest_start_state start;
-	if (guest_load_selftest(selftest_args, rsdp, &start))
+	if (boot_linux ? guest_load_linux(&boot_info, rsdp, &start) : guest_load_selftest(selftest_args, rsdp, &start))
 		platform_shutdown(1);
 	vcpu0.watchdog_ticks = watchdog * 1000000;
 	if (vmcs_setup(&vcpu0, &start, ept_pointer(&guest_mem.ept), fault))

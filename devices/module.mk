@@ -9,3 +9,9 @@ $(HOST_BUILD)/test_range: $(HOST_BUILD)/obj/tests/devices/test_range.o $(HOST_BU
 
 $(HOST_BUILD)/bench_dispatch: $(HOST_BUILD)/obj/tests/devices/bench_dispatch.o $(HOST_BUILD)/obj/devices/range.o
 	$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+
+# ACPI soft-off recognition (pure).
+HV_SRCS += devices/acpi_s5.c
+HOST_TESTS += $(HOST_BUILD)/test_acpi_s5
+$(HOST_BUILD)/test_acpi_s5: $(HOST_BUILD)/obj/tests/devices/test_acpi_s5.o $(HOST_BUILD)/obj/devices/acpi_s5.o
+	$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds a GRUB (BIOS) ISO that boots the hypervisor.
 # Usage: tools/mkiso.sh OUT.iso HV.elf mb1|mb2 "COMMAND LINE" [MODULE...]
+# A MODULE is a file, optionally followed by a space and its own arguments ("vmlinuz console=ttyS0"):
+# the module string is the file's name and those arguments.
 set -euo pipefail
 out=$1 elf=$2 proto=$3 cmdline=$4
 shift 4
@@ -18,8 +20,10 @@ cmd=multiboot2; mod=module2
 	echo "menuentry minihv {"
 	echo "  $cmd /boot/hv.elf $cmdline"
 	for m in "$@"; do
-		cp "$m" "$dir/boot/$(basename "$m")"
-		echo "  $mod /boot/$(basename "$m") $(basename "$m")"
+		file=${m%% *} args=
+		[ "$file" != "$m" ] && args=" ${m#* }"
+		cp "$file" "$dir/boot/$(basename "$file")"
+		echo "  $mod /boot/$(basename "$file") $(basename "$file")$args"
 	done
 	echo "  boot"
 	echo "}"

@@ -189,6 +189,7 @@ void vpci_map_ecam(void)
 }
 
 uint64_t vpci_ecam_base(void) { return ecam_base; }
+uint64_t vpci_ecam_size(void) { return ecam_base ? (uint64_t)ecam_buses << 20 : 0; }
 
 bool vpci_bar_info(uint16_t bdf, struct hc_bar_info *out)
 {

@@ -28,6 +28,8 @@ void vpci_map_ecam(void);
 uint32_t vpci_read(uint16_t bdf, unsigned offset, unsigned size);
 void vpci_write(uint16_t bdf, unsigned offset, unsigned size, uint32_t value);
 uint64_t vpci_ecam_base(void);
+/* Bytes of the ECAM window (0 without one). */
+uint64_t vpci_ecam_size(void);
 /* Every BAR of a function for the HC_PCI_BAR_INFO hypercall; false when absent or hidden. */
 struct hc_bar_info;
 bool vpci_bar_info(uint16_t bdf, struct hc_bar_info *out);

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# A stock Debian kernel (linux-image-cloud-amd64) as the guest under Bochs: it must reach its
+# initramfs's /init, see the PCI devices, and power off, which ends the hypervisor with status 0.
+set -u
+cd "$(dirname "$0")/../.."
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; }
+log=build/linux/serial.log
+tools/run-linux.sh --timeout 300 >build/linux-run.out 2>&1
+rc=$?
+expect() { if grep -aEq -- "$2" "$log" 2>/dev/null; then pass "$1"; else fail "$1: no line matching /$2/ in $log ($(tail -n 1 build/linux-run.out))"; fi; }
+expect "linux guest: loaded by the 64-bit boot protocol" '^hv: linux: kernel \(boot protocol 2\.[0-9]+, [0-9]+ KiB\) at 0x[0-9a-f]+, entry'
+expect "linux guest: init runs" '^minihv-linux: init running on Linux 6\.'
+expect "linux guest: sees the PCI functions, the virtual test device too" '^minihv-linux: PCI devices: .*0000:00:02\.0'
+expect "linux guest: CPUID says hypervisor" '^minihv-linux: hypervisor: +hypervisor'
+expect "linux guest: ACPI power-off seen by the hypervisor" '^hv: the guest powered off \(ACPI S5\)'
+[ "$rc" = 0 ] && pass "linux guest: shutdown status 0" || fail "linux guest: shutdown status $rc"
+exit 0

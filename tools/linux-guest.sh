@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Prepares a Linux guest in build/linux/: Debian's cloud kernel (vmlinuz) and a busybox
+# initramfs (initrd.img) whose /init prints what it finds, then powers the machine off.
+# The packages are fetched with apt-get download (never installed) and cached.
+# Usage: tools/linux-guest.sh [OUTDIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-build/linux}
+mkdir -p "$out/pkg"
+if [ ! -f "$out/vmlinuz" ]; then
+	kernel_pkg() { apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }'; }
+	kpkg=$(kernel_pkg)
+	if [ -z "$kpkg" ] && [ "$(id -u)" = 0 ]; then
+		apt-get update -q >/dev/null 2>&1
+		kpkg=$(kernel_pkg)
+	fi
+	[ -n "$kpkg" ] || { echo "linux-guest: no linux-image-cloud-amd64 in the package lists (apt-get update?)" >&2; exit 1; }
+	(cd "$out/pkg" && apt-get download -q "$kpkg" >/dev/null 2>&1) || { echo "linux-guest: cannot download $kpkg" >&2; exit 1; }
+	rm -rf "$out/kernel" && dpkg-deb -x "$out"/pkg/linux-image-*.deb "$out/kernel"
+	cp "$out"/kernel/boot/vmlinuz-* "$out/vmlinuz"
+fi
+if [ ! -f "$out/initrd.img" ] || [ tools/linux-guest.sh -nt "$out/initrd.img" ]; then
+	if [ ! -x "$out/busybox/bin/busybox" ]; then
+		(cd "$out/pkg" && apt-get download -q busybox-static >/dev/null 2>&1) || { echo "linux-guest: cannot download busybox-static" >&2; exit 1; }
+		rm -rf "$out/busybox" && dpkg-deb -x "$out"/pkg/busybox-static_*.deb "$out/busybox"
+	fi
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' EXIT
+	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev"
+	cp "$out/busybox/bin/busybox" "$root/bin/busybox"
+	cat >"$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+echo "minihv-linux: init running on $(uname -sr)"
+echo "minihv-linux: $(grep -c ^processor /proc/cpuinfo) CPU, $(grep MemTotal /proc/meminfo)"
+echo "minihv-linux: hypervisor: $(grep -o ' hypervisor' /proc/cpuinfo | head -n 1)"
+echo "minihv-linux: PCI devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
+echo "minihv-linux: done"
+sleep 1
+poweroff -f
+INIT
+	chmod +x "$root/init"
+	(cd "$root" && find . | "$OLDPWD/$out/busybox/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -9) >"$out/initrd.img"
+fi
+echo "linux-guest: $out/vmlinuz ($(du -k "$out/vmlinuz" | cut -f1) KiB), $out/initrd.img ($(du -k "$out/initrd.img" | cut -f1) KiB)"
