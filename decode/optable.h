@@ -3,6 +3,7 @@
 #ifndef DECODE_OPTABLE_H
 #define DECODE_OPTABLE_H
 #include <stdint.h>
+#include "decode/x86_decode.h"
 
 /* struct x86_opattr.flags */
 #define OPA_MODRM   0x001 /* a ModRM byte follows (and the operand must be memory) */
@@ -49,5 +50,9 @@ extern const struct x86_opattr optable_0f[256];
 extern const struct x86_opattr optable_group[GRP_COUNT][8];
 /* columns: no prefix, 66, F3, F2 (SDM vol.2 2.1.2: the mandatory prefix selects the instruction) */
 extern const struct x86_opattr optable_sse[SSE_COUNT][4];
+
+/* decode.c: x86_decode without its fast path. Same results; x86_decode falls back on it, and
+ * tests/decode/test_decode.c compares the two. */
+int x86_decode_general(const uint8_t *bytes, size_t n, enum x86_mode mode, struct x86_insn *in);
 
 #endif

@@ -1,7 +1,10 @@
 /* Decoder unit tests: every supported form in 64-, 32- and 16-bit mode, checked field by field
- * through the text form (decode/format.c); unsupported and malformed inputs; truncation. */
+ * through the text form (decode/format.c); unsupported and malformed inputs; truncation; and the
+ * fast path of x86_decode against the general path on random and generated encodings. */
 #include "decode/format.h"
+#include "decode/optable.h"
 #include "tests/decode/hex.h"
+#include "tests/decode/rng.h"
 #include "tests/check.h"
 #include <string.h>
 
@@ -157,6 +160,128 @@ static const struct dcase cases[] = {
 	{ 64, "f2 f3 a5", "len=3 size=4 access=rw movs reg=eax mem=[rsi -> es:rdi] seg=ds opsize=4 addrsize=8 rep" },
 };
 
+/*
+ * x86_decode (fast path first) against x86_decode_general on the same bytes: the same status
+ * and, when accepted, the same struct x86_insn byte for byte, with the pad byte left alone.
+ */
+static unsigned diff_bad, diff_accepted;
+
+static void diff_one(const uint8_t *b, size_t n, enum x86_mode mode)
+{
+	struct x86_insn f, g;
+	memset(&f, 0xa5, sizeof f);
+	memset(&g, 0xa5, sizeof g);
+	int rf = x86_decode(b, n, mode, &f), rg = x86_decode_general(b, n, mode, &g);
+	if (rf == rg && (rf != X86_DEC_OK || (memcmp(&f, &g, sizeof f) == 0 && f.pad == 0xa5))) {
+		diff_accepted += rf == X86_DEC_OK;
+		return;
+	}
+	if (++diff_bad > 10)
+		return;
+	char fs[256] = "", gs[256] = "";
+	if (rf == X86_DEC_OK)
+		x86_format_insn(fs, sizeof fs, &f);
+	if (rg == X86_DEC_OK)
+		x86_format_insn(gs, sizeof gs, &g);
+	printf("FAIL fast path, mode %d n %zu bytes", mode, n);
+	for (size_t i = 0; i < n && i < 15; i++)
+		printf(" %02x", b[i]);
+	printf(": fast %d \"%s\" pad %02x, general %d \"%s\"\n", rf, fs, f.pad, rg, gs);
+}
+
+/* Bytes that look like what the fast path takes: 66 and REX in either order or twice, other
+ * prefixes, the fast opcodes, 0F and others, then random ModRM, SIB, displacement, immediate. */
+static void gen_encoding(uint8_t *b)
+{
+	static const uint8_t pfx[] = { 0x66, 0x66, 0x66, 0x40, 0x48, 0xf0, 0xf2, 0xf3, 0x26, 0x2e,
+				       0x36, 0x3e, 0x64, 0x65, 0x67, 0x0f };
+	static const uint8_t ops[] = { 0x88, 0x89, 0x8a, 0x8b, 0xc6, 0xc7, 0x0f, 0x0f };
+	unsigned n = 0, np = rng_below(8);
+	np = np < 3 ? 0 : np < 7 ? 1 : 2;
+	for (unsigned i = 0; i < np; i++) {
+		uint8_t p = pfx[rng_below(sizeof pfx)];
+		b[n++] = p == 0x40 || p == 0x48 ? (uint8_t)(0x40 | rng_below(16)) : p;
+	}
+	unsigned k = rng_below(16);
+	b[n++] = k < 12 ? ops[rng_below(sizeof ops)] : (uint8_t)rng64();
+	if (b[n - 1] == 0x0f)
+		b[n++] = rng_below(4) ? (uint8_t)(0xb6 + rng_below(2)) : (uint8_t)rng64();
+	while (n < 16)
+		b[n++] = (uint8_t)rng64();
+}
+
+/* Prefix sequence k of the 38 that the fast path tells apart: none, 66, 66 66, 4C 66 (REX
+ * then 66: REX ignored), 48 41 (REX twice), F0 (not for the fast path); 6-21: a REX 40-4F;
+ * 22-37: 66 then a REX. Returns the length. */
+#define PREFIX_SEQS 38
+static unsigned prefix_seq(unsigned k, uint8_t *b)
+{
+	static const uint8_t fixed[][3] = { { 0 }, { 1, 0x66 }, { 2, 0x66, 0x66 }, { 2, 0x4c, 0x66 },
+					    { 2, 0x48, 0x41 }, { 1, 0xf0 } };
+	if (k < 6) {
+		memcpy(b, fixed[k] + 1, fixed[k][0]);
+		return fixed[k][0];
+	}
+	if (k < 22) {
+		b[0] = (uint8_t)(0x40 + k - 6);
+		return 1;
+	}
+	b[0] = 0x66;
+	b[1] = (uint8_t)(0x40 + k - 22);
+	return 2;
+}
+
+/* Every prefix sequence above before every fast opcode (and a few others), with every ModRM
+ * byte, and every SIB byte where one follows. */
+static void fast_path_exhaustive(enum x86_mode mode)
+{
+	static const uint8_t ops[][2] = { { 0x88 }, { 0x89 }, { 0x8a }, { 0x8b }, { 0xc6 }, { 0xc7 },
+					  { 0x0f, 0xb6 }, { 0x0f, 0xb7 }, { 0x0f, 0xbe }, { 0x63 } };
+	uint8_t b[16];
+	for (unsigned k = 0; k < PREFIX_SEQS; k++) {
+		unsigned np = prefix_seq(k, b);
+		for (unsigned o = 0; o < sizeof ops / sizeof ops[0]; o++) {
+			unsigned n = np;
+			b[n++] = ops[o][0];
+			if (ops[o][1])
+				b[n++] = ops[o][1];
+			for (unsigned modrm = 0; modrm < 256; modrm++) {
+				bool sib = (modrm & 7) == 4 && modrm < 0xc0;
+				for (unsigned s = 0; s < (sib ? 256u : 1u); s++) {
+					b[n] = (uint8_t)modrm;
+					b[n + 1] = (uint8_t)(sib ? s : rng64());
+					for (unsigned j = n + 2; j < sizeof b; j++)
+						b[j] = (uint8_t)rng64();
+					diff_one(b, X86_MAX_INSN_LEN, mode);
+				}
+			}
+		}
+	}
+}
+
+static void fast_path_check(void)
+{
+	static const enum x86_mode modes[] = { X86_MODE_64, X86_MODE_32, X86_MODE_16 };
+	uint8_t b[16];
+	for (unsigned m = 0; m < 3; m++)
+		fast_path_exhaustive(modes[m]);
+	for (unsigned i = 0; i < 3000000; i++) {
+		enum x86_mode mode = modes[i % 3];
+		if (i & 1) {
+			gen_encoding(b);
+		} else {
+			for (unsigned j = 0; j < sizeof b; j++)
+				b[j] = (uint8_t)rng64();
+		}
+		diff_one(b, X86_MAX_INSN_LEN, mode);
+		if (i % 16 == 0) /* short buffers (the general path) and longer ones */
+			diff_one(b, rng_below(sizeof b + 1), mode);
+	}
+	CHECK(diff_bad == 0 && diff_accepted > 2000000,
+	      "decode: fast path = general path: every prefix/opcode/ModRM/SIB form, 3000000 random and "
+	      "generated encodings (%u accepted, %u differ)", diff_accepted, diff_bad);
+}
+
 int main(void)
 {
 	unsigned bad = 0;
@@ -192,5 +317,6 @@ int main(void)
 	}
 	CHECK(bad == 0, "decode: %u unit cases (every form, 3 modes, prefixes, unsupported, truncated)",
 	      (unsigned)(sizeof cases / sizeof cases[0]));
+	fast_path_check();
 	return bad ? 1 : CHECK_DONE();
 }
