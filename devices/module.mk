@@ -15,3 +15,6 @@ HV_SRCS += devices/acpi_s5.c
 HOST_TESTS += $(HOST_BUILD)/test_acpi_s5
 $(HOST_BUILD)/test_acpi_s5: $(HOST_BUILD)/obj/tests/devices/test_acpi_s5.o $(HOST_BUILD)/obj/devices/acpi_s5.o
 	$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+
+# virtio devices (pure; the transport is pci/virtio_pci.c, the queues devices/virtio/virtqueue.c).
+HV_SRCS += devices/virtio/rng.c

@@ -26,8 +26,12 @@ if [ ! -f "$out/initrd.img" ] || [ tools/linux-guest.sh -nt "$out/initrd.img" ];
 	fi
 	root=$(mktemp -d)
 	trap 'rm -rf "$root"' EXIT
-	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev"
+	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/lib/modules"
 	cp "$out/busybox/bin/busybox" "$root/bin/busybox"
+	# The virtio drivers are modules in Debian's kernel (loaded by /init in this order).
+	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio-rng; do
+		find "$out"/kernel/lib/modules -name "$m.ko" -exec cp {} "$root/lib/modules/" \;
+	done
 	cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -39,6 +43,13 @@ echo "minihv-linux: init running on $(uname -sr)"
 echo "minihv-linux: $(grep -c ^processor /proc/cpuinfo) CPU, $(grep MemTotal /proc/meminfo)"
 echo "minihv-linux: hypervisor: $(grep -o ' hypervisor' /proc/cpuinfo | head -n 1)"
 echo "minihv-linux: PCI devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio-rng; do
+	insmod /lib/modules/$m.ko || echo "minihv-linux: insmod $m failed"
+done
+echo "minihv-linux: virtio devices: $(ls /sys/bus/virtio/devices 2>/dev/null | tr '\n' ' ')"
+echo "minihv-linux: hwrng: $(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)"
+echo "minihv-linux: random bytes: $(dd if=/dev/hwrng bs=16 count=2 2>/dev/null | od -An -tx1 | tr -d ' \n')"
+echo "minihv-linux: interrupts: $(grep -i virtio /proc/interrupts | tr -s ' ' | tr '\n' ';')"
 echo "minihv-linux: done"
 sleep 1
 poweroff -f

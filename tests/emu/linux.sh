@@ -13,6 +13,10 @@ expect "linux guest: loaded by the 64-bit boot protocol" '^hv: linux: kernel \(b
 expect "linux guest: init runs" '^minihv-linux: init running on Linux 6\.'
 expect "linux guest: sees the PCI functions, the virtual test device too" '^minihv-linux: PCI devices: .*0000:00:02\.0'
 expect "linux guest: CPUID says hypervisor" '^minihv-linux: hypervisor: +hypervisor'
+expect "linux guest: virtio-pci finds our virtio-rng device (1af4:1044 at 00:03.0)" '^minihv-linux: virtio devices: virtio0'
+expect "linux guest: Linux's virtio-rng driver is the current hwrng" '^minihv-linux: hwrng: virtio_rng\.0'
+expect "linux guest: 32 random bytes read through the virtqueue" '^minihv-linux: random bytes: [0-9a-f]{64}[[:space:]]*$'
+expect "linux guest: MSI-X interrupts arrive for the request queue" '^minihv-linux: interrupts: .*[1-9][0-9]* +PCI-MSI [0-9]+-edge +virtio0-(input|request)'
 expect "linux guest: ACPI power-off seen by the hypervisor" '^hv: the guest powered off \(ACPI S5\)'
 [ "$rc" = 0 ] && pass "linux guest: shutdown status 0" || fail "linux guest: shutdown status $rc"
 exit 0

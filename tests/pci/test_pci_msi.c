@@ -9,15 +9,7 @@
 static struct pci_function fn;
 static const struct pci_ids ids = { .vendor = 0x1234, .device = 0x5678 };
 
-static struct { uint64_t addr; uint32_t data; } sent[16];
-static unsigned nsent;
-
-static void raise_msi(void *ctx, uint64_t addr, uint32_t data)
-{
-	if (nsent < 16)
-		sent[nsent].addr = addr, sent[nsent].data = data;
-	nsent++;
-}
+#include "tests/pci/msi_log.h"
 
 static void test_msi_layouts(void)
 {

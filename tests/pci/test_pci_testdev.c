@@ -16,15 +16,7 @@ static struct range_table pio, mmio;
 static struct pci_config_port port = { .bus = &bus };
 static struct pci_bar_route route;
 
-static struct { uint64_t addr; uint32_t data; } sent[16];
-static unsigned nsent;
-
-static void raise_msi(void *ctx, uint64_t addr, uint32_t data)
-{
-	if (nsent < 16)
-		sent[nsent].addr = addr, sent[nsent].data = data;
-	nsent++;
-}
+#include "tests/pci/msi_log.h"
 
 #define BDF PCI_BDF(0, 3, 0)
 

@@ -1,0 +1,193 @@
+/* Host tests for the virtio PCI transport (pci/virtio_pci.c) with the entropy device
+ * (devices/virtio/rng.c), driven as Linux's virtio_pci_modern driver does: capabilities,
+ * feature negotiation, status, queue setup, notification, used ring, MSI-X, ISR, malformed
+ * rings (NEEDS_RESET), the PCI configuration access capability. */
+#include "devices/virtio/rng.h"
+#include "pci/cap.h"
+#include "pci/regs.h"
+#include "tests/check.h"
+#include <string.h>
+
+#define RAM_SIZE 0x10000
+static uint8_t ram[RAM_SIZE];
+static void *map(void *ctx, uint64_t gpa, uint64_t len) { return gpa < RAM_SIZE && len <= RAM_SIZE - gpa ? ram + gpa : NULL; }
+static const struct vq_guest_mem mem = { 0, map };
+
+#include "tests/pci/msi_log.h"
+
+static uint64_t counter;
+static uint64_t fake_random(void *ctx) { return 0x0101010101010101ull * (++counter & 0xff); }
+
+static struct virtio_rng rng;
+#define D (&rng.dev)
+
+static uint64_t rd(unsigned off, unsigned size) { return virtio_pci_bar_ops.read(D, off, size); }
+static void wr(unsigned off, unsigned size, uint64_t v) { virtio_pci_bar_ops.write(D, off, size, v); }
+static uint32_t cfg(unsigned off, unsigned size) { return pci_config_read(&D->fn, off, size); }
+
+/* The virtio capability of cfg_type t, or 0. */
+static unsigned find_cap(unsigned t)
+{
+	for (unsigned c = cfg(PCI_CAPABILITY_LIST, 1); c; c = cfg(c + 1, 1))
+		if (cfg(c, 1) == PCI_CAP_ID_VENDOR && cfg(c + 3, 1) == t)
+			return c;
+	return 0;
+}
+
+static void put16(uint64_t a, uint16_t v) { memcpy(ram + a, &v, 2); }
+static void put32(uint64_t a, uint32_t v) { memcpy(ram + a, &v, 4); }
+static void put64(uint64_t a, uint64_t v) { memcpy(ram + a, &v, 8); }
+static uint16_t get16(uint64_t a) { uint16_t v; memcpy(&v, ram + a, 2); return v; }
+static uint32_t get32(uint64_t a) { uint32_t v; memcpy(&v, ram + a, 4); return v; }
+
+#define DESC 0x1000
+#define AVAIL 0x2000
+#define USED 0x3000
+#define BUF 0x4000
+
+/* The driver side of probing: reset, ACKNOWLEDGE|DRIVER, features, FEATURES_OK, queue 0. */
+static void bring_up(uint64_t features)
+{
+	wr(0x14, 1, 0);
+	wr(0x14, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(0x08, 4, 0);
+	wr(0x0c, 4, (uint32_t)features);
+	wr(0x08, 4, 1);
+	wr(0x0c, 4, (uint32_t)(features >> 32));
+	wr(0x14, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+	wr(0x16, 2, 0);
+	wr(0x18, 2, 16);
+	wr(0x1a, 2, 1);
+	wr(0x20, 4, DESC);
+	wr(0x24, 4, 0);
+	wr(0x28, 8, AVAIL); /* a 64-bit write works as two halves do */
+	wr(0x30, 4, USED);
+	wr(0x34, 4, 0);
+	wr(0x1c, 2, 1);
+	wr(0x10, 2, 0);
+	wr(0x14, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+}
+
+/* MSI-X on, vector v to address 0xfee00000 data 0x40 + v, bus mastering on. */
+static void enable_msix(void)
+{
+	unsigned x = pci_cap_find(&D->fn, PCI_CAP_ID_MSIX);
+	pci_config_write(&D->fn, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	pci_config_write(&D->fn, x + PCI_MSIX_FLAGS, 2, PCI_MSIX_FLAGS_ENABLE);
+	for (unsigned v = 0; v < 2; v++) {
+		wr(VIRTIO_PCI_MSIX_TABLE + 16 * v, 4, 0xfee00000);
+		wr(VIRTIO_PCI_MSIX_TABLE + 16 * v + 4, 4, 0);
+		wr(VIRTIO_PCI_MSIX_TABLE + 16 * v + 8, 4, 0x40 + v);
+		wr(VIRTIO_PCI_MSIX_TABLE + 16 * v + 12, 4, 0);
+	}
+}
+
+/* One device-writable buffer of len bytes in descriptor slot 0, made available as entry n. */
+static void post(uint16_t n, uint32_t len)
+{
+	put64(DESC, BUF);
+	put32(DESC + 8, len);
+	put16(DESC + 12, 2); /* VIRTQ_DESC_F_WRITE */
+	put16(DESC + 14, 0);
+	put16(AVAIL + 4 + 2 * (n % 16), 0);
+	put16(AVAIL + 2, (uint16_t)(n + 1));
+}
+
+int main(void)
+{
+	virtio_rng_init(&rng, &mem, raise_msi, 0, fake_random, 0);
+	CHECK(cfg(PCI_VENDOR_ID, 2) == 0x1af4 && cfg(PCI_DEVICE_ID, 2) == 0x1044 && cfg(PCI_REVISION_ID, 1) == 1 &&
+	      cfg(PCI_SUBSYSTEM_ID, 2) >= 0x40, "ids: 1af4:1044, revision 1, subsystem >= 0x40 (virtio 1.2 §4.1.2)");
+	unsigned common = find_cap(1), notify = find_cap(2), isr = find_cap(3), devcfg = find_cap(4), pcicfg = find_cap(5);
+	CHECK(common && notify && isr && !devcfg && pcicfg && cfg(common + 4, 1) == 0 && cfg(common + 8, 4) == 0 &&
+	      cfg(common + 12, 4) >= 0x38 && cfg(notify + 8, 4) == VIRTIO_PCI_NOTIFY && cfg(notify + 16, 4) == 4 &&
+	      cfg(isr + 8, 4) == VIRTIO_PCI_ISR && pci_cap_find(&D->fn, PCI_CAP_ID_MSIX),
+	      "capabilities: common, notify (multiplier 4), ISR, PCI cfg access, MSI-X; no device config for rng");
+
+	wr(0x00, 4, 0);
+	uint32_t f0 = (uint32_t)rd(0x04, 4);
+	wr(0x00, 4, 1);
+	uint32_t f1 = (uint32_t)rd(0x04, 4);
+	CHECK((f1 & 1) && (f0 & (1u << 28)) && (f0 & (1u << 29)) && rd(0x12, 2) == 1,
+	      "features: VERSION_1, INDIRECT_DESC, EVENT_IDX offered; one queue");
+
+	/* FEATURES_OK is refused without VERSION_1 and with bits never offered */
+	wr(0x14, 1, 3);
+	wr(0x08, 4, 0);
+	wr(0x0c, 4, 0);
+	wr(0x14, 1, 3 | VIRTIO_STATUS_FEATURES_OK);
+	bool refused_legacy = !(rd(0x14, 1) & VIRTIO_STATUS_FEATURES_OK);
+	wr(0x14, 1, 0);
+	wr(0x14, 1, 3);
+	wr(0x08, 4, 1);
+	wr(0x0c, 4, 1 | 2); /* VERSION_1 and ACCESS_PLATFORM (bit 33, not offered) */
+	wr(0x14, 1, 3 | VIRTIO_STATUS_FEATURES_OK);
+	bool refused_unknown = !(rd(0x14, 1) & VIRTIO_STATUS_FEATURES_OK);
+	CHECK(refused_legacy && refused_unknown, "FEATURES_OK: refused without VERSION_1, refused for bits not offered");
+
+	bring_up(1ull << 32);
+	bool ready = rd(0x14, 1) == 15 && rd(0x1c, 2) == 1 && rd(0x18, 2) == 16 && rd(0x28, 4) == AVAIL && rd(0x1a, 2) == 1;
+	wr(0x18, 2, 64); /* fixed once enabled */
+	wr(0x16, 2, 5);
+	bool no_queue5 = rd(0x18, 2) == 0;
+	wr(0x16, 2, 0);
+	CHECK(ready && rd(0x18, 2) == 16 && no_queue5, "queue 0 set up and enabled; its size fixed once enabled; queue 5 reads size 0");
+
+	/* no bus mastering: the device must not touch the rings */
+	post(0, 16);
+	wr(VIRTIO_PCI_NOTIFY, 2, 0);
+	bool no_dma = get16(USED + 2) == 0;
+	enable_msix();
+	wr(VIRTIO_PCI_NOTIFY, 2, 0);
+	uint8_t want[16];
+	memset(want, 1, 8);
+	memset(want + 8, 2, 8);
+	CHECK(no_dma && get16(USED + 2) == 1 && get32(USED + 4) == 0 && get32(USED + 8) == 16 && !memcmp(ram + BUF, want, 16),
+	      "notify: without bus mastering nothing; with it the buffer is filled, used ring says 16 bytes");
+	CHECK(nsent == 1 && sent[0].addr == 0xfee00000 && sent[0].data == 0x41 && rd(VIRTIO_PCI_ISR, 1) == 1 &&
+	      rd(VIRTIO_PCI_ISR, 1) == 0, "interrupt: MSI-X vector 1 for the queue; ISR bit 0, cleared by reading");
+
+	/* a buffer bigger than 4 KiB gets 4 KiB (§5.4.6: the device may return less) */
+	counter = 0;
+	post(1, 0x5000);
+	wr(VIRTIO_PCI_NOTIFY, 4, 0);
+	CHECK(get16(USED + 2) == 2 && get32(USED + 8 + 8) == 4096 && rng.bytes == 16 + 4096, "a 20 KiB request gets 4 KiB");
+
+	/* a descriptor outside guest RAM: NEEDS_RESET and a configuration interrupt on vector 0 */
+	nsent = 0;
+	put64(DESC, 0x100000);
+	put32(DESC + 8, 16);
+	put16(AVAIL + 4 + 2 * 2, 0);
+	put16(AVAIL + 2, 3);
+	wr(VIRTIO_PCI_NOTIFY, 2, 0);
+	bool needs_reset = (rd(0x14, 1) & VIRTIO_STATUS_NEEDS_RESET) && nsent == 1 && sent[0].data == 0x40 && rd(0x15, 1) == 1;
+	post(3, 16);
+	wr(VIRTIO_PCI_NOTIFY, 2, 0);
+	bool stopped = get16(USED + 2) == 2;
+	wr(0x14, 1, 0);
+	CHECK(needs_reset && stopped && rd(0x14, 1) == 0 && rd(0x1c, 2) == 0 && rd(0x1a, 2) == VIRTIO_NO_VECTOR,
+	      "wild DMA address: DEVICE_NEEDS_RESET + config interrupt, no more processing; reset clears it all");
+
+	/* rings outside RAM when enabling: NEEDS_RESET, the queue stays off */
+	bring_up(1ull << 32);
+	wr(0x14, 1, 0);
+	wr(0x14, 1, 3);
+	wr(0x08, 4, 1);
+	wr(0x0c, 4, 1);
+	wr(0x14, 1, 11);
+	wr(0x16, 2, 0);
+	wr(0x20, 4, 0x200000);
+	wr(0x1c, 2, 1);
+	CHECK((rd(0x14, 1) & VIRTIO_STATUS_NEEDS_RESET) && rd(0x1c, 2) == 0, "queue rings outside guest RAM: NEEDS_RESET, not enabled");
+
+	/* the PCI configuration access capability reads and writes the BAR */
+	wr(0x14, 1, 0);
+	pci_config_write(&D->fn, pcicfg + 4, 1, 0);
+	pci_config_write(&D->fn, pcicfg + 12, 4, 2);
+	pci_config_write(&D->fn, pcicfg + 8, 4, 0x12);
+	bool read_numq = cfg(pcicfg + 16, 4) == 1;
+	pci_config_write(&D->fn, pcicfg + 8, 4, 0x16);
+	pci_config_write(&D->fn, pcicfg + 16, 4, 7);
+	CHECK(read_numq && rd(0x16, 2) == 7, "PCI cfg access capability: num_queues read and queue_select written through it");
+	return CHECK_DONE();
+}
