@@ -1,6 +1,7 @@
 /* What the boot loader told us, copied out of the multiboot (v1 or v2) information structure. */
 #ifndef BOOT_BOOTINFO_H
 #define BOOT_BOOTINFO_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #define BOOT_MAX_MMAP 64
@@ -41,6 +42,11 @@ struct boot_info {
 
 #define MB1_BOOT_MAGIC 0x2BADB002u
 #define MB2_BOOT_MAGIC 0x36d76289u
+
+/* A module's arguments: its string after the first word (the file name), "" if none. */
+const char *boot_module_args(const struct boot_module *m);
+/* True if the module's arguments begin with `word` (a whole word: "virtio-blk", say). */
+bool boot_module_has_role(const struct boot_module *m, const char *word);
 
 /* Returns 0, or -1 with a message printed if the magic is neither loader's. */
 int multiboot_parse(uint32_t magic, uint64_t info_pa, struct boot_info *out);

@@ -53,6 +53,16 @@ void console_write(const char *s, unsigned long len)
 		put_char(0, s[i]);
 }
 
+void log_guest_line(const char *prefix, const char *text, unsigned long n)
+{
+	log_printf("%s", prefix);
+	for (unsigned long k = 0; k < n; k++) {
+		char c = text[k];
+		put_char(0, c >= 0x20 && c < 0x7f ? c : '?');
+	}
+	put_char(0, '\n');
+}
+
 void log_vprintf(const char *fmt, va_list ap)
 {
 	fmt_vcallback(put_char, 0, fmt, ap);

@@ -8,6 +8,11 @@ void console_write(const char *s, unsigned long len);
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_vprintf(const char *fmt, va_list ap);
 
+/* One line of guest-controlled text: `prefix` (e.g. "guest: "), the n bytes with every control
+ * or non-ASCII byte shown as '?', a newline. The prefix keeps a guest from forging a line of
+ * the hypervisor's own (the run scripts judge by "hv: shutdown status=N"). */
+void log_guest_line(const char *prefix, const char *text, unsigned long n);
+
 /* For hypervisor bugs only (never for guest behaviour): prints, then ends the machine. */
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 #endif

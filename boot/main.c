@@ -25,7 +25,7 @@ void boot_main(uint32_t magic, uint64_t info_pa);
 void msr_policy_init(void);
 void testdev_glue_init(void);
 void acpi_power_init(struct vcpu *v, uint64_t rsdp);
-void virtio_glue_init(void);
+void virtio_glue_init(const struct boot_info *bi);
 
 #define POOL_SIZE (8ull << 20) /* the hypervisor's memory: page tables, VMCS, EPT, bitmaps */
 
@@ -119,7 +119,7 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	cmdline_get(cl, "pci.hide", hide, sizeof hide);
 	uint64_t rsdp = vpci_init(hide, boot_info.acpi_rsdp);
 	testdev_glue_init();
-	virtio_glue_init();
+	virtio_glue_init(&boot_info);
 	vpci_map_ecam();
 	acpi_power_init(&vcpu0, rsdp);
 

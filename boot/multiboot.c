@@ -142,3 +142,20 @@ void boot_info_print(const struct boot_info *bi)
 		log_printf("  module %u: %08lx-%08lx \"%s\"\n", i, bi->modules[i].start, bi->modules[i].end,
 			   bi->modules[i].cmdline);
 }
+
+const char *boot_module_args(const struct boot_module *m)
+{
+	const char *a = m->cmdline;
+	while (*a && *a != ' ')
+		a++;
+	while (*a == ' ')
+		a++;
+	return a;
+}
+
+bool boot_module_has_role(const struct boot_module *m, const char *word)
+{
+	const char *a = boot_module_args(m);
+	size_t n = strlen(word);
+	return !strncmp(a, word, n) && (a[n] == 0 || a[n] == ' ');
+}

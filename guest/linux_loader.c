@@ -124,9 +124,9 @@ int guest_load_linux(const struct boot_info *bi, uint64_t rsdp, struct guest_sta
 		return -1;
 	}
 	const uint8_t *img = (const uint8_t *)(uintptr_t)km->start;
-	const struct boot_module *initrd = 0;
+	const struct boot_module *initrd = 0; /* the next module that is not a disk */
 	for (unsigned i = 0; i < bi->n_modules && !initrd; i++)
-		if (&bi->modules[i] != km)
+		if (&bi->modules[i] != km && !boot_module_has_role(&bi->modules[i], "virtio-blk"))
 			initrd = &bi->modules[i];
 
 	uint64_t align = k.kernel_alignment > 2 * MIB ? k.kernel_alignment : 2 * MIB;
@@ -152,11 +152,7 @@ int guest_load_linux(const struct boot_info *bi, uint64_t rsdp, struct guest_sta
 	memset(boot, 0, BOOT_AREA_END - BOOT_AREA);
 
 	/* The command line: the kernel module's string after its first word. */
-	const char *args = km->cmdline;
-	while (*args && *args != ' ')
-		args++;
-	while (*args == ' ')
-		args++;
+	const char *args = boot_module_args(km);
 	size_t len = strlen(args), max = k.cmdline_size && k.cmdline_size < PAGE ? k.cmdline_size : PAGE - 1;
 	if (len > max)
 		len = max;

@@ -29,7 +29,8 @@ if [ ! -f "$out/initrd.img" ] || [ tools/linux-guest.sh -nt "$out/initrd.img" ];
 	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/lib/modules"
 	cp "$out/busybox/bin/busybox" "$root/bin/busybox"
 	# The virtio drivers are modules in Debian's kernel (loaded by /init in this order).
-	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio-rng; do
+	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio-rng virtio_blk \
+		virtio_console; do
 		find "$out"/kernel/lib/modules -name "$m.ko" -exec cp {} "$root/lib/modules/" \;
 	done
 	cat >"$root/init" <<'INIT'
@@ -43,18 +44,33 @@ echo "minihv-linux: init running on $(uname -sr)"
 echo "minihv-linux: $(grep -c ^processor /proc/cpuinfo) CPU, $(grep MemTotal /proc/meminfo)"
 echo "minihv-linux: hypervisor: $(grep -o ' hypervisor' /proc/cpuinfo | head -n 1)"
 echo "minihv-linux: PCI devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
-for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio-rng; do
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio-rng virtio_blk \
+	virtio_console; do
 	insmod /lib/modules/$m.ko || echo "minihv-linux: insmod $m failed"
 done
 echo "minihv-linux: virtio devices: $(ls /sys/bus/virtio/devices 2>/dev/null | tr '\n' ' ')"
 echo "minihv-linux: hwrng: $(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)"
 echo "minihv-linux: random bytes: $(dd if=/dev/hwrng bs=16 count=2 2>/dev/null | od -An -tx1 | tr -d ' \n')"
 echo "minihv-linux: interrupts: $(grep -i virtio /proc/interrupts | tr -s ' ' | tr '\n' ';')"
+if [ -b /dev/vda ]; then
+	echo "minihv-linux: vda: $(cat /sys/block/vda/size) sectors"
+	echo "minihv-linux: vda sector 0: $(dd if=/dev/vda bs=512 count=1 2>/dev/null | tr -d '\000')"
+	echo "written by linux through virtio-blk" | dd of=/dev/vda bs=512 seek=1 conv=sync 2>/dev/null
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	echo "minihv-linux: vda sector 1: $(dd if=/dev/vda bs=512 skip=1 count=1 2>/dev/null | tr -d '\000')"
+fi
+# The hypervisor's log shares the serial port with this console: let it drain first.
+sleep 1
+[ -c /dev/hvc0 ] && echo "hello from linux through virtio-console" >/dev/hvc0
 echo "minihv-linux: done"
 sleep 1
 poweroff -f
 INIT
 	chmod +x "$root/init"
 	(cd "$root" && find . | "$OLDPWD/$out/busybox/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -9) >"$out/initrd.img"
+fi
+if [ ! -f "$out/disk.img" ] || [ tools/linux-guest.sh -nt "$out/disk.img" ]; then
+	printf 'minihv test disk, sector 0' | dd of="$out/disk.img" bs=1M count=1 conv=sync 2>/dev/null
 fi
 echo "linux-guest: $out/vmlinuz ($(du -k "$out/vmlinuz" | cut -f1) KiB), $out/initrd.img ($(du -k "$out/initrd.img" | cut -f1) KiB)"

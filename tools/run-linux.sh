@@ -17,7 +17,8 @@ done
 args=${*:-console=ttyS0 quiet cryptomgr.notests mitigations=off tsc=reliable no_timer_check nokaslr}
 out=build/linux
 tools/linux-guest.sh "$out" || exit 1
-tools/mkiso.sh "$out/linux.iso" build/hv.elf mb2 "" "$out/vmlinuz $args" "$out/initrd.img" || exit 1
+# The disk image's module string "disk.img virtio-blk" makes it a virtio block device's disk.
+tools/mkiso.sh "$out/linux.iso" build/hv.elf mb2 "" "$out/vmlinuz $args" "$out/initrd.img" "$out/disk.img virtio-blk" || exit 1
 tools/run-bochs.sh --iso "$out/linux.iso" --log "$out/serial.log" --megs 256 --timeout "$timeout" $stream
 rc=$?
 rm -f "$out/linux.iso"

@@ -14,19 +14,12 @@ static long hc_log(struct vcpu *v)
 	const char *text = guest_memory_ram_ptr(gpa, len);
 	if (!text)
 		return HC_EINVAL; /* never print what is not guest RAM (e.g. hypervisor memory) */
-	/* Every line the guest prints starts with "guest: ", so a guest can never forge a line of
-	 * the hypervisor's own (the run scripts judge by "hv: shutdown status=N"). Other control
-	 * characters are shown as '?'. */
+	/* Every line the guest prints starts with "guest: " (log_guest_line). */
 	uint64_t start = 0;
 	for (uint64_t i = 0; i <= len; i++) {
 		if (i < len && text[i] != '\n')
 			continue;
-		log_printf("guest: ");
-		for (uint64_t k = start; k < i; k++) {
-			char c = text[k];
-			console_write(c >= 0x20 && c < 0x7f ? &c : "?", 1);
-		}
-		console_write("\n", 1);
+		log_guest_line("guest: ", text + start, i - start);
 		start = i + 1;
 		if (i + 1 == len)
 			break; /* a final newline ends the last line */

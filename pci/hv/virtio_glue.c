@@ -6,12 +6,16 @@
 #include "pci/hv/msi.h"
 #include "pci/hv/vdev_bars.h"
 #include "devices/virtio/rng.h"
+#include "devices/virtio/console.h"
+#include "devices/virtio/blk.h"
+#include "boot/bootinfo.h"
+#include "lib/string.h"
 #include "ept/guest_memory.h"
 #include "arch/x86.h"
 #include "mm/heap.h"
 #include "boot/console.h"
 
-void virtio_glue_init(void);
+void virtio_glue_init(const struct boot_info *bi);
 
 /* DMA: guest RAM only — never hypervisor memory, never device memory (virtio 1.2 §2.7: the
  * rings and buffers are in guest memory). */
@@ -44,7 +48,74 @@ static uint64_t random64(void *ctx)
 }
 
 static struct virtio_rng *rng;
-static struct vdev_bars rng_bars;
+static struct virtio_console *console;
+static struct virtio_blk *blk;
+static struct vdev_bars rng_bars, console_bars, blk_bars;
+
+/* The virtio console's output, a line at a time, as "guest console: ..." (control characters
+ * masked: the guest cannot forge a hypervisor line). */
+static struct {
+	char text[160];
+	unsigned n;
+} console_line;
+
+static void console_output(void *ctx, const uint8_t *bytes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = (char)bytes[i];
+		if (c == '\r')
+			continue;
+		if (c == '\n' || console_line.n == sizeof console_line.text) {
+			log_guest_line("guest console: ", console_line.text, console_line.n);
+			console_line.n = 0;
+			if (c == '\n')
+				continue;
+		}
+		console_line.text[console_line.n++] = c;
+	}
+}
+
+/* A RAM disk over a multiboot module's memory (hidden from the guest): writes last until the
+ * machine stops. */
+static struct {
+	uint8_t *base;
+	uint64_t size;
+} ramdisk;
+
+static int ramdisk_read(void *ctx, uint64_t offset, void *buf, size_t len)
+{
+	if (offset > ramdisk.size || len > ramdisk.size - offset)
+		return -1;
+	memcpy(buf, ramdisk.base + offset, len);
+	return 0;
+}
+
+static int ramdisk_write(void *ctx, uint64_t offset, const void *buf, size_t len)
+{
+	if (offset > ramdisk.size || len > ramdisk.size - offset)
+		return -1;
+	memcpy(ramdisk.base + offset, buf, len);
+	return 0;
+}
+
+static int ramdisk_flush(void *ctx)
+{
+	return 0; /* RAM: nothing is cached */
+}
+
+/* The first module whose arguments say "virtio-blk" ("virtio-blk ro": read-only). */
+static const struct boot_module *disk_module(const struct boot_info *bi)
+{
+	for (unsigned i = 0; i < bi->n_modules; i++)
+		if (boot_module_has_role(&bi->modules[i], "virtio-blk"))
+			return &bi->modules[i];
+	return 0;
+}
+
+static void *alloc_device(size_t size)
+{
+	return heap_alloc_pages((unsigned)((size + 4095) / 4096)); /* page-aligned config bytes */
+}
 
 static void add(struct virtio_device *d, struct vdev_bars *b)
 {
@@ -57,13 +128,35 @@ static void add(struct virtio_device *d, struct vdev_bars *b)
 		   d->num_queues == 1 ? "" : "s");
 }
 
-void virtio_glue_init(void)
+void virtio_glue_init(const struct boot_info *bi)
 {
 	have_rdrand = cpuid(1, 0).ecx & (1u << 30);
 	xorshift_state = rdtsc() | 1;
 	if (!have_rdrand)
 		log_printf("hv: virtio-rng: no RDRAND; random bytes come from a TSC-seeded xorshift (not for cryptography)\n");
-	rng = heap_alloc_pages((unsigned)((sizeof *rng + 4095) / 4096)); /* page-aligned config bytes */
+	rng = alloc_device(sizeof *rng);
 	virtio_rng_init(rng, &guest_ram, msi_deliver, 0, random64, 0);
 	add(&rng->dev, &rng_bars);
+
+	console = alloc_device(sizeof *console);
+	virtio_console_init(console, &guest_ram, msi_deliver, 0, console_output, 0);
+	add(&console->dev, &console_bars);
+
+	const struct boot_module *m = disk_module(bi);
+	if (!m)
+		return;
+	ramdisk.base = (uint8_t *)(uintptr_t)m->start;
+	ramdisk.size = (m->end - m->start) & ~511ull;
+	if (!ramdisk.size) {
+		log_printf("hv: virtio-blk: module \"%s\" is smaller than one sector: no disk\n", m->cmdline);
+		return;
+	}
+	const char *args = boot_module_args(m);
+	struct blk_backend disk = { 0, ramdisk.size, !strcmp(args, "virtio-blk ro"), ramdisk_read, ramdisk_write,
+				    ramdisk_flush, "minihv-ramdisk" };
+	blk = alloc_device(sizeof *blk);
+	virtio_blk_init(blk, &disk, &guest_ram, msi_deliver, 0);
+	add(&blk->dev, &blk_bars);
+	log_printf("hv: virtio-blk: RAM disk of %lu KiB from module \"%s\"%s\n", ramdisk.size >> 10, m->cmdline,
+		   disk.read_only ? ", read-only" : "");
 }

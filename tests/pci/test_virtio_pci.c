@@ -10,8 +10,6 @@
 
 #define RAM_SIZE 0x10000
 static uint8_t ram[RAM_SIZE];
-static void *map(void *ctx, uint64_t gpa, uint64_t len) { return gpa < RAM_SIZE && len <= RAM_SIZE - gpa ? ram + gpa : NULL; }
-static const struct vq_guest_mem mem = { 0, map };
 
 #include "tests/pci/msi_log.h"
 
@@ -21,24 +19,9 @@ static uint64_t fake_random(void *ctx) { return 0x0101010101010101ull * (++count
 static struct virtio_rng rng;
 #define D (&rng.dev)
 
-static uint64_t rd(unsigned off, unsigned size) { return virtio_pci_bar_ops.read(D, off, size); }
-static void wr(unsigned off, unsigned size, uint64_t v) { virtio_pci_bar_ops.write(D, off, size, v); }
-static uint32_t cfg(unsigned off, unsigned size) { return pci_config_read(&D->fn, off, size); }
+#include "tests/devices/virtio_test_driver.h"
 
-/* The virtio capability of cfg_type t, or 0. */
-static unsigned find_cap(unsigned t)
-{
-	for (unsigned c = cfg(PCI_CAPABILITY_LIST, 1); c; c = cfg(c + 1, 1))
-		if (cfg(c, 1) == PCI_CAP_ID_VENDOR && cfg(c + 3, 1) == t)
-			return c;
-	return 0;
-}
 
-static void put16(uint64_t a, uint16_t v) { memcpy(ram + a, &v, 2); }
-static void put32(uint64_t a, uint32_t v) { memcpy(ram + a, &v, 4); }
-static void put64(uint64_t a, uint64_t v) { memcpy(ram + a, &v, 8); }
-static uint16_t get16(uint64_t a) { uint16_t v; memcpy(&v, ram + a, 2); return v; }
-static uint32_t get32(uint64_t a) { uint32_t v; memcpy(&v, ram + a, 4); return v; }
 
 #define DESC 0x1000
 #define AVAIL 0x2000
@@ -48,13 +31,7 @@ static uint32_t get32(uint64_t a) { uint32_t v; memcpy(&v, ram + a, 4); return v
 /* The driver side of probing: reset, ACKNOWLEDGE|DRIVER, features, FEATURES_OK, queue 0. */
 static void bring_up(uint64_t features)
 {
-	wr(0x14, 1, 0);
-	wr(0x14, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	wr(0x08, 4, 0);
-	wr(0x0c, 4, (uint32_t)features);
-	wr(0x08, 4, 1);
-	wr(0x0c, 4, (uint32_t)(features >> 32));
-	wr(0x14, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+	negotiate(features);
 	wr(0x16, 2, 0);
 	wr(0x18, 2, 16);
 	wr(0x1a, 2, 1);
@@ -66,20 +43,6 @@ static void bring_up(uint64_t features)
 	wr(0x1c, 2, 1);
 	wr(0x10, 2, 0);
 	wr(0x14, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
-}
-
-/* MSI-X on, vector v to address 0xfee00000 data 0x40 + v, bus mastering on. */
-static void enable_msix(void)
-{
-	unsigned x = pci_cap_find(&D->fn, PCI_CAP_ID_MSIX);
-	pci_config_write(&D->fn, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-	pci_config_write(&D->fn, x + PCI_MSIX_FLAGS, 2, PCI_MSIX_FLAGS_ENABLE);
-	for (unsigned v = 0; v < 2; v++) {
-		wr(VIRTIO_PCI_MSIX_TABLE + 16 * v, 4, 0xfee00000);
-		wr(VIRTIO_PCI_MSIX_TABLE + 16 * v + 4, 4, 0);
-		wr(VIRTIO_PCI_MSIX_TABLE + 16 * v + 8, 4, 0x40 + v);
-		wr(VIRTIO_PCI_MSIX_TABLE + 16 * v + 12, 4, 0);
-	}
 }
 
 /* One device-writable buffer of len bytes in descriptor slot 0, made available as entry n. */
@@ -137,7 +100,7 @@ int main(void)
 	post(0, 16);
 	wr(VIRTIO_PCI_NOTIFY, 2, 0);
 	bool no_dma = get16(USED + 2) == 0;
-	enable_msix();
+	enable_msix_vectors(2);
 	wr(VIRTIO_PCI_NOTIFY, 2, 0);
 	uint8_t want[16];
 	memset(want, 1, 8);
