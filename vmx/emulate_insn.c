@@ -284,7 +284,7 @@ void emulation_print_stats(void)
 
 /* What instruction fetch needs: RIP, CS, the paging registers and the CPL. CS base and limit
  * take part only outside 64-bit mode (SDM vol.3A 3.4.4, 5.3). */
-static void load_fetch_regs(struct x86_regs *r)
+static inline __attribute__((always_inline)) void load_fetch_regs(struct x86_regs *r)
 {
 	r->rip = vmread(VMCS_GUEST_RIP);
 	r->cr0 = vmread(VMCS_GUEST_CR0);
