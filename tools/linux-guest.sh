@@ -30,7 +30,7 @@ if [ ! -f "$out/initrd.img" ] || [ tools/linux-guest.sh -nt "$out/initrd.img" ];
 	cp "$out/busybox/bin/busybox" "$root/bin/busybox"
 	# The virtio drivers are modules in Debian's kernel (loaded by /init in this order).
 	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio-rng virtio_blk \
-		virtio_console; do
+		virtio_console failover net_failover virtio_net; do
 		find "$out"/kernel/lib/modules -name "$m.ko" -exec cp {} "$root/lib/modules/" \;
 	done
 	cat >"$root/init" <<'INIT'
@@ -45,7 +45,7 @@ echo "minihv-linux: $(grep -c ^processor /proc/cpuinfo) CPU, $(grep MemTotal /pr
 echo "minihv-linux: hypervisor: $(grep -o ' hypervisor' /proc/cpuinfo | head -n 1)"
 echo "minihv-linux: PCI devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
 for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio-rng virtio_blk \
-	virtio_console; do
+	virtio_console failover net_failover virtio_net; do
 	insmod /lib/modules/$m.ko || echo "minihv-linux: insmod $m failed"
 done
 echo "minihv-linux: virtio devices: $(ls /sys/bus/virtio/devices 2>/dev/null | tr '\n' ' ')"
@@ -59,6 +59,13 @@ if [ -b /dev/vda ]; then
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	echo "minihv-linux: vda sector 1: $(dd if=/dev/vda bs=512 skip=1 count=1 2>/dev/null | tr -d '\000')"
+fi
+if [ -d /sys/class/net/eth0 ]; then
+	ip link set lo up
+	ip link set eth0 up
+	ip addr add 10.0.2.15/24 dev eth0
+	echo "minihv-linux: ping: $(ping -c 3 -W 2 10.0.2.2 2>&1 | grep 'packets transmitted')"
+	echo "minihv-linux: eth0: $(cat /sys/class/net/eth0/address) $(cat /sys/class/net/eth0/operstate)" # after linkwatch ran
 fi
 # The hypervisor's log shares the serial port with this console: let it drain first.
 sleep 1

@@ -8,6 +8,8 @@
 #include "devices/virtio/rng.h"
 #include "devices/virtio/console.h"
 #include "devices/virtio/blk.h"
+#include "devices/virtio/net.h"
+#include "devices/net/responder.h"
 #include "boot/bootinfo.h"
 #include "lib/string.h"
 #include "ept/guest_memory.h"
@@ -50,7 +52,23 @@ static uint64_t random64(void *ctx)
 static struct virtio_rng *rng;
 static struct virtio_console *console;
 static struct virtio_blk *blk;
-static struct vdev_bars rng_bars, console_bars, blk_bars;
+static struct virtio_net *net;
+static struct vdev_bars rng_bars, console_bars, blk_bars, net_bars;
+
+/* The network behind virtio-net: no wire, a gateway at 10.0.2.2 (52:54:00:12:35:02) that answers
+ * ARP and ping (devices/net/responder.c); the guest is 52:54:00:12:34:56, e.g. 10.0.2.15/24. */
+static const uint8_t guest_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+static const uint8_t gateway_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x35, 0x02 };
+#define GATEWAY_IP 0x0a000202u
+static struct net_responder gateway;
+static uint8_t reply[VIRTIO_NET_MAX_FRAME];
+
+static void net_transmit(void *ctx, const uint8_t *frame, size_t len)
+{
+	size_t n = net_responder_handle(&gateway, frame, len, reply, sizeof reply);
+	if (n)
+		virtio_net_receive(net, reply, n);
+}
 
 /* The virtio console's output, a line at a time, as "guest console: ..." (control characters
  * masked: the guest cannot forge a hypervisor line). */
@@ -141,6 +159,11 @@ void virtio_glue_init(const struct boot_info *bi)
 	console = alloc_device(sizeof *console);
 	virtio_console_init(console, &guest_ram, msi_deliver, 0, console_output, 0);
 	add(&console->dev, &console_bars);
+
+	net_responder_init(&gateway, gateway_mac, GATEWAY_IP);
+	net = alloc_device(sizeof *net);
+	virtio_net_init(net, guest_mac, &guest_ram, msi_deliver, 0, net_transmit, 0);
+	add(&net->dev, &net_bars);
 
 	const struct boot_module *m = disk_module(bi);
 	if (!m)

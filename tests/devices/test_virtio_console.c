@@ -30,45 +30,14 @@ static void output_clear(void) { nout = 0; biggest_call = 0; }
 static struct virtio_console con;
 #define D (&con.dev)
 
-#include "tests/devices/virtio_test_driver.h"
+#include "tests/devices/virtio_test_rings.h"
 
 
 
 
-/* The driver's side of one split queue of QSIZE entries. */
-#define QSIZE 16
-struct ring {
-	uint64_t desc, avail, used;
-	uint16_t avail_idx, next_desc;
-};
 static struct ring rx = { 0x1000, 0x1800, 0x1c00, 0, 0 }, tx = { 0x2000, 0x2800, 0x2c00, 0, 0 };
 #define RXQ VIRTIO_CONSOLE_RECEIVEQ
 #define TXQ VIRTIO_CONSOLE_TRANSMITQ
-
-struct seg {
-	uint64_t addr;
-	uint32_t len;
-	bool write;
-};
-
-/* Descriptors for segs (consecutive slots, NEXT-linked), made available; returns the head. */
-static uint16_t add_chain(struct ring *r, const struct seg *s, unsigned n)
-{
-	uint16_t head = r->next_desc % QSIZE;
-	for (unsigned i = 0; i < n; i++) {
-		uint16_t at = (uint16_t)((head + i) % QSIZE);
-		uint64_t a = r->desc + 16 * at;
-		put64(a, s[i].addr);
-		put32(a + 8, s[i].len);
-		put16(a + 12, (uint16_t)((i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | (s[i].write ? VIRTQ_DESC_F_WRITE : 0)));
-		put16(a + 14, (uint16_t)((at + 1) % QSIZE));
-	}
-	r->next_desc = (uint16_t)(r->next_desc + n);
-	put16(r->avail + 4 + 2 * (r->avail_idx % QSIZE), head);
-	r->avail_idx++;
-	put16(r->avail + 2, r->avail_idx);
-	return head;
-}
 
 /* One receive buffer of len bytes at addr. */
 static uint16_t post_rx(uint64_t addr, uint32_t len)
@@ -85,37 +54,13 @@ static uint16_t post_tx(uint64_t addr, const char *text)
 	return add_chain(&tx, &s, 1);
 }
 
-static void notify(unsigned q) { wr(VIRTIO_PCI_NOTIFY + VIRTIO_PCI_NOTIFY_MULT * q, 2, q); }
-static uint16_t used_idx(const struct ring *r) { return get16(r->used + 2); }
-static uint32_t used_id(const struct ring *r, unsigned i) { return get32(r->used + 4 + 8 * (i % QSIZE)); }
-static uint32_t used_len(const struct ring *r, unsigned i) { return get32(r->used + 8 + 8 * (i % QSIZE)); }
-
-static void setup_queue(unsigned q, const struct ring *r, uint16_t vector)
-{
-	wr(0x16, 2, q);
-	wr(0x18, 2, QSIZE);
-	wr(0x1a, 2, vector);
-	wr(0x20, 4, (uint32_t)r->desc);
-	wr(0x24, 4, 0);
-	wr(0x28, 4, (uint32_t)r->avail);
-	wr(0x2c, 4, 0);
-	wr(0x30, 4, (uint32_t)r->used);
-	wr(0x34, 4, 0);
-	wr(0x1c, 2, 1);
-}
 
 /* Probing: reset, ACKNOWLEDGE|DRIVER, features, FEATURES_OK, config vector 0, receiveq on
  * vector 1, transmitq on vector 2, then DRIVER_OK if driver_ok. Fresh rings. */
 static void bring_up(uint64_t features, bool driver_ok)
 {
 	memset(ram + 0x1000, 0, 0x2000);
-	rx.avail_idx = rx.next_desc = tx.avail_idx = tx.next_desc = 0;
-	negotiate(features);
-	wr(0x10, 2, 0);
-	setup_queue(RXQ, &rx, 1);
-	setup_queue(TXQ, &tx, 2);
-	if (driver_ok)
-		wr(0x14, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+	start_rx_tx(features, driver_ok, RXQ, &rx, TXQ, &tx);
 }
 
 

@@ -27,14 +27,7 @@ struct fake_mem {
 	uint64_t scribble_lo, scribble_hi;    /* guest-physical range the scribbler may change */
 };
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+#include "tests/decode/rng.h"
 
 static void *fake_map(void *ctx, uint64_t gpa, uint64_t len)
 {
@@ -54,7 +47,7 @@ static void *fake_map(void *ctx, uint64_t gpa, uint64_t len)
 	m->calls++;
 	if (m->scribble && m->scribble_hi > m->scribble_lo)
 		for (int i = 0; i < 4; i++)
-			ram[m->scribble_lo - RAM_BASE + rnd() % (m->scribble_hi - m->scribble_lo)] = (uint8_t)rnd();
+			ram[m->scribble_lo - RAM_BASE + rng64() % (m->scribble_hi - m->scribble_lo)] = (uint8_t)rng64();
 	return host;
 }
 
@@ -628,36 +621,36 @@ static void test_notify(void)
  * segments that map returned for exactly that gpa and length. */
 static uint64_t rnd_addr(void)
 {
-	switch (rnd() % 8) {
-	case 0: return rnd();
-	case 1: return RAM_BASE + RAM_SIZE - rnd() % 64;
-	case 2: return RAM_BASE - rnd() % 64;
-	case 3: return 0xffffffffffffffffull - rnd() % 64;
-	default: return RAM_BASE + 0x100000 + rnd() % 0x100000;
+	switch (rng64() % 8) {
+	case 0: return rng64();
+	case 1: return RAM_BASE + RAM_SIZE - rng64() % 64;
+	case 2: return RAM_BASE - rng64() % 64;
+	case 3: return 0xffffffffffffffffull - rng64() % 64;
+	default: return RAM_BASE + 0x100000 + rng64() % 0x100000;
 	}
 }
 
 static uint32_t rnd_len(void)
 {
-	switch (rnd() % 8) {
-	case 0: return (uint32_t)rnd();
+	switch (rng64() % 8) {
+	case 0: return (uint32_t)rng64();
 	case 1: return 0;
-	case 2: return (uint32_t)(16 * (rnd() % 40));
-	default: return (uint32_t)(rnd() % 300);
+	case 2: return (uint32_t)(16 * (rng64() % 40));
+	default: return (uint32_t)(rng64() % 300);
 	}
 }
 
 static void rnd_desc_at(uint64_t table, unsigned i, unsigned size, bool top)
 {
-	uint16_t flags = (uint16_t)(rnd() % 4 ? rnd() % 8 : rnd());
-	uint16_t next = (uint16_t)(rnd() % 8 ? rnd() % (size + 1) : rnd());
+	uint16_t flags = (uint16_t)(rng64() % 4 ? rng64() % 8 : rng64());
+	uint16_t next = (uint16_t)(rng64() % 8 ? rng64() % (size + 1) : rng64());
 	uint64_t addr = rnd_addr();
 	uint32_t len = rnd_len();
-	if (top && (flags & VIRTQ_DESC_F_INDIRECT) && rnd() % 2) {
+	if (top && (flags & VIRTQ_DESC_F_INDIRECT) && rng64() % 2) {
 		/* an indirect table in RAM with random entries */
-		unsigned n = 1 + rnd() % 40;
-		addr = RAM_BASE + 0x100000 + rnd() % (0x100000 - 16 * n);
-		len = rnd() % 8 ? 16 * n : (uint32_t)rnd_len();
+		unsigned n = 1 + rng64() % 40;
+		addr = RAM_BASE + 0x100000 + rng64() % (0x100000 - 16 * n);
+		len = rng64() % 8 ? 16 * n : (uint32_t)rnd_len();
 		for (unsigned k = 0; k < n; k++)
 			rnd_desc_at(addr, k, n, false);
 	}
@@ -671,29 +664,29 @@ static unsigned rnd_sane(uint16_t size)
 {
 	unsigned nchains = 0, i = 0;
 	while (i < size) {
-		unsigned len = 1 + rnd() % 4;
+		unsigned len = 1 + rng64() % 4;
 		if (len > size - i)
 			len = size - i;
-		unsigned nread = rnd() % (len + 1);
+		unsigned nread = rng64() % (len + 1);
 		uint64_t table = d.desc;
 		unsigned first = i;
-		if (d.vq.indirect && rnd() % 4 == 0) {
+		if (d.vq.indirect && rng64() % 4 == 0) {
 			/* one descriptor pointing at a table of len entries */
-			table = RAM_BASE + 0x1c0000 + 0x400 * (uint64_t)nchains + rnd() % 16;
+			table = RAM_BASE + 0x1c0000 + 0x400 * (uint64_t)nchains + rng64() % 16;
 			desc(i, table, 16 * len, VIRTQ_DESC_F_INDIRECT, 0);
 			first = 0;
 		}
 		for (unsigned k = 0; k < len; k++) {
 			uint16_t flags = (uint16_t)((k >= nread ? VIRTQ_DESC_F_WRITE : 0) | (k + 1 < len ? VIRTQ_DESC_F_NEXT : 0));
-			desc_at(table, first + k, RAM_BASE + 0x100000 + rnd() % 0xc0000, (uint32_t)(rnd() % 200), flags,
+			desc_at(table, first + k, RAM_BASE + 0x100000 + rng64() % 0xc0000, (uint32_t)(rng64() % 200), flags,
 				(uint16_t)(first + k + 1));
 		}
 		w16(d.avail + 4 + 2 * (uint64_t)nchains, (uint16_t)i);
 		i += table == d.desc ? len : 1;
 		nchains++;
 	}
-	for (unsigned k = rnd() % 4; k > 0; k--)
-		G(d.desc)[rnd() % (16 * (uint64_t)size)] ^= (uint8_t)(1u << (rnd() % 8));
+	for (unsigned k = rng64() % 4; k > 0; k--)
+		G(d.desc)[rng64() % (16 * (uint64_t)size)] ^= (uint8_t)(1u << (rng64() % 8));
 	return nchains;
 }
 
@@ -702,9 +695,9 @@ static void test_random(void)
 	unsigned results[3] = { 0 };
 	bool ok = true;
 	for (unsigned iter = 0; iter < 20000 && ok; iter++) {
-		uint16_t size = (uint16_t)(1u << (rnd() % 7));
-		setup_queue(size, rnd() % 2, rnd() % 4 != 0);
-		if (rnd() % 4 == 0) {
+		uint16_t size = (uint16_t)(1u << (rng64() % 7));
+		setup_queue(size, rng64() % 2, rng64() % 4 != 0);
+		if (rng64() % 4 == 0) {
 			/* rings flush against the end of RAM */
 			d.desc = d.vq.desc_gpa = RAM_BASE + RAM_SIZE - 16 * (uint64_t)size;
 			d.used = d.vq.used_gpa = (RAM_BASE + RAM_SIZE - 16 * (uint64_t)size - 6 - 8 * (uint64_t)size) & ~3ull;
@@ -715,18 +708,18 @@ static void test_random(void)
 			}
 		}
 		unsigned navail;
-		if (rnd() % 2) {
+		if (rng64() % 2) {
 			navail = rnd_sane(size);
 		} else {
 			for (unsigned i = 0; i < size; i++)
 				rnd_desc_at(d.desc, i, size, true);
-			navail = rnd() % (size + 2u);
+			navail = rng64() % (size + 2u);
 			for (unsigned i = 0; i < size; i++)
-				w16(d.avail + 4 + 2 * i, (uint16_t)(rnd() % 8 ? rnd() % (size + 1) : rnd()));
+				w16(d.avail + 4 + 2 * i, (uint16_t)(rng64() % 8 ? rng64() % (size + 1) : rng64()));
 		}
-		d.aidx = (uint16_t)(rnd() % 16 ? navail : rnd());
+		d.aidx = (uint16_t)(rng64() % 16 ? navail : rng64());
 		w16(d.avail + 2, d.aidx);
-		fmem.scribble = rnd() % 4 == 0;
+		fmem.scribble = rng64() % 4 == 0;
 		fmem.scribble_lo = d.desc;
 		fmem.scribble_hi = d.desc + 16 * (uint64_t)size;
 
@@ -755,10 +748,10 @@ static void test_random(void)
 			}
 			ok &= rd == ch.readable && wr == ch.writable && rd + wr <= (1ull << 32);
 			vq_push(&d.vq, ch.head, (uint32_t)wr);
-			if (rnd() % 2)
+			if (rng64() % 2)
 				vq_should_interrupt(&d.vq);
-			if (rnd() % 4 == 0)
-				vq_set_notify(&d.vq, rnd() % 2);
+			if (rng64() % 4 == 0)
+				vq_set_notify(&d.vq, rng64() % 2);
 		}
 	}
 	CHECK(ok && results[0] && results[1] && results[2],

@@ -5,6 +5,7 @@
 #include "pci/virtio_pci.h"
 #include "pci/cap.h"
 #include "pci/regs.h"
+#include <stdbool.h>
 #include <string.h>
 
 static void *map(void *ctx, uint64_t gpa, uint64_t len) { return gpa < RAM_SIZE && len <= RAM_SIZE - gpa ? ram + gpa : NULL; }
@@ -60,4 +61,5 @@ static void enable_msix_vectors(unsigned vectors)
 		wr(VIRTIO_PCI_MSIX_TABLE + 16 * v + 12, 4, 0);
 	}
 }
+
 #endif

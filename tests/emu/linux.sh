@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A stock Debian kernel (linux-image-cloud-amd64) as the guest under Bochs: it must reach its
 # initramfs's /init, see the PCI devices, drive minihv's virtio devices with its own drivers
-# (rng, block, console), and power off, which ends the hypervisor with status 0.
+# (rng, block, console, network), and power off, which ends the hypervisor with status 0.
 set -u
 cd "$(dirname "$0")/../.."
 pass() { echo "PASS $*"; }
@@ -21,6 +21,8 @@ expect "linux guest: MSI-X interrupts arrive for the request queue" ': [1-9][0-9
 expect "linux guest: virtio-blk disk from the module, 1 MiB (2048 sectors)" '^minihv-linux: vda: 2048 sectors'
 expect "linux guest: virtio-blk reads the disk image" '^minihv-linux: vda sector 0: minihv test disk, sector 0'
 expect "linux guest: virtio-blk write, then read back past the page cache" '^minihv-linux: vda sector 1: written by linux through virtio-blk'
+expect "linux guest: virtio-net eth0 with minihv's MAC, link up" '^minihv-linux: eth0: 52:54:00:12:34:56 up'
+expect "linux guest: ping through virtio-net to the hypervisor's gateway (ARP + ICMP)" '^minihv-linux: ping: 3 packets transmitted, 3 packets received'
 # The guest's own serial output shares COM1 with the hypervisor's log: this line may start mid-line.
 expect "linux guest: virtio-console output reaches the hypervisor log, prefixed" 'guest console: hello from linux through virtio-console'
 expect "linux guest: ACPI power-off seen by the hypervisor" '^hv: the guest powered off \(ACPI S5\)'
