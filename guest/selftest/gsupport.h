@@ -57,6 +57,7 @@ static inline uint64_t rdtsc_ordered(void)
 void run_selftests(const struct guest_info *info);
 void run_mmio_forms(void);
 void run_pci_tests(const struct guest_info *info);
+void run_virtio_tests(const struct guest_info *info);
 void run_benchmarks(const struct guest_info *info);
 void run_profile(void);
 #endif

@@ -272,4 +272,5 @@ void run_selftests(const struct guest_info *info)
 	test_hidden(info);
 	run_mmio_forms();
 	run_pci_tests(info);
+	run_virtio_tests(info);
 }
