@@ -152,5 +152,36 @@ int main(void)
 	pci_config_write(&D->fn, pcicfg + 8, 4, 0x16);
 	pci_config_write(&D->fn, pcicfg + 16, 4, 7);
 	CHECK(read_numq && rd(0x16, 2) == 7, "PCI cfg access capability: num_queues read and queue_select written through it");
+
+	/* A driver gone wild: random BAR and config-space writes of every size, random ring
+	 * memory, notifications; the model must stay within its RAM and keep answering. */
+	uint64_t seed = 0x243f6a8885a308d3ull;
+	unsigned resets = 0, served_before = (unsigned)rng.requests;
+	for (unsigned i = 0; i < 200000; i++) {
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		unsigned size = 1u << (seed & 3), what = (unsigned)(seed >> 8) % 8;
+		unsigned off = (unsigned)(seed >> 16) % 0x4000 & ~(size - 1);
+		if (what < 3)
+			wr(off % 0x40, size, seed >> 24); /* common configuration */
+		else if (what == 3)
+			wr(VIRTIO_PCI_NOTIFY, 2, 0);
+		else if (what == 4)
+			rd(off, size);
+		else if (what == 5)
+			pci_config_write(&D->fn, (unsigned)(seed >> 20) % 256 & ~(size - 1) & ~3u, size > 4 ? 4 : size, (uint32_t)(seed >> 32));
+		else if (what == 6)
+			ram[(seed >> 20) % RAM_SIZE] = (uint8_t)(seed >> 40);
+		else
+			bring_up(1ull << 32);
+		resets += (rd(0x14, 1) & VIRTIO_STATUS_NEEDS_RESET) != 0;
+	}
+	bring_up(1ull << 32);
+	enable_msix_vectors(2);
+	memset(ram + BUF, 0, 16);
+	put16(USED + 2, 0);
+	post(0, 16);
+	wr(VIRTIO_PCI_NOTIFY, 2, 0);
+	CHECK(get16(USED + 2) == 1 && get32(USED + 8) == 16, "200000 random accesses (%u with NEEDS_RESET set, %u requests served): "
+	      "no crash, and after a reset the device works", resets, (unsigned)rng.requests - served_before);
 	return CHECK_DONE();
 }
