@@ -100,6 +100,7 @@ void virtio_pci_init(struct virtio_device *d, const struct vq_guest_mem *mem, pc
 	pci_bar_define(fn, VIRTIO_PCI_BAR, PCI_BAR_MEM64, VIRTIO_PCI_BAR_SIZE, false);
 	d->mem = mem;
 	d->interrupts = 0;
+	d->on_needs_reset = 0; /* set by the user after init */
 	d->config_generation = 0;
 	add_cap(fn, CAP_COMMON, VIRTIO_PCI_COMMON, CC_SIZE, 16);
 	unsigned notify = add_cap(fn, CAP_NOTIFY, VIRTIO_PCI_NOTIFY, VIRTIO_PCI_NOTIFY_MULT * d->num_queues, 20);
@@ -165,6 +166,8 @@ void virtio_needs_reset(struct virtio_device *d)
 	if (d->status & VIRTIO_STATUS_NEEDS_RESET)
 		return;
 	d->status |= VIRTIO_STATUS_NEEDS_RESET;
+	if (d->on_needs_reset)
+		d->on_needs_reset(d);
 	if (d->status & VIRTIO_STATUS_DRIVER_OK)
 		virtio_config_changed(d);
 }

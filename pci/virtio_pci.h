@@ -97,6 +97,8 @@ struct virtio_device {
 	pci_raise_msi_fn raise;
 	void *raise_ctx;
 	uint64_t interrupts;      /* messages sent */
+	/* Optional: told when the device sets DEVICE_NEEDS_RESET (the hypervisor logs it). */
+	void (*on_needs_reset)(struct virtio_device *d);
 };
 
 /* Builds the PCI function (d must stay where it is: the capabilities keep pointers into it).

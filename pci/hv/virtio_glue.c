@@ -135,8 +135,16 @@ static void *alloc_device(size_t size)
 	return heap_alloc_pages((unsigned)((size + 4095) / 4096)); /* page-aligned config bytes */
 }
 
+/* A guest's driver broke a device (malformed ring, DMA outside guest RAM, rings it cannot use):
+ * the device asks for a reset (virtio 1.2 §2.1.2) and the hypervisor says so once. */
+static void needs_reset(struct virtio_device *d)
+{
+	log_printf("hv: %s: the driver's rings or buffers are malformed or outside guest RAM: DEVICE_NEEDS_RESET\n", d->name);
+}
+
 static void add(struct virtio_device *d, struct vdev_bars *b)
 {
+	d->on_needs_reset = needs_reset;
 	vdev_bars_init(b, d->name);
 	pci_bar_route_bind(&b->route, VIRTIO_PCI_BAR, &virtio_pci_bar_ops, d, d->name);
 	vdev_bars_watch(b, &d->fn);

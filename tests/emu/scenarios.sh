@@ -44,6 +44,7 @@ expect "bochs exit statistics table" "$log" '^  VMCALL +[0-9]+ +[0-9]+ +[0-9]+'
 refuse "bochs selftest no hypervisor exception" "$log" 'CPU exception in the hypervisor'
 expect "bochs MMIO emulation statistics" "$log" '^hv: MMIO emulation: [1-9][0-9]* instructions emulated, [1-9][0-9]* by the MOV fast path, [1-9][0-9]* notify instructions recognised without decode, 1 unsupported'
 expect "bochs decode cache hit rate reported" "$log" '^hv:   decode cache hit rate [0-9]+% \([0-9]+ hits'
+expect "bochs virtio: a driver's bad DMA address is logged, the device asks for a reset" "$log" '^hv: virtio-rng: the driver.s rings or buffers are malformed or outside guest RAM: DEVICE_NEEDS_RESET'
 expect "bochs unsupported MMIO instruction logged" "$log" '^hv: cannot emulate the instruction at RIP 0x[0-9a-f]+ \(not a supported memory form\): a6( [0-9a-f]{2})*; #UD to the guest'
 
 # 2. Multiboot v1 boot of the same image, with a module (hidden from the guest like all
