@@ -27,7 +27,7 @@ static void rng_notify(struct virtio_device *d, unsigned q)
 		pushed = true;
 	}
 	if (got < 0)
-		virtio_needs_reset(d); /* a malformed ring (logged by nobody: the driver sees NEEDS_RESET) */
+		virtio_needs_reset(d); /* a malformed ring: the driver sees NEEDS_RESET, the hypervisor logs it */
 	if (pushed)
 		virtio_queue_interrupt(d, 0);
 }
