@@ -3,13 +3,15 @@
 # minihv under Bochs, headless, with a timeout; the serial console goes to build/linux/serial.log
 # (and the terminal with --stream). Exits with the hypervisor's shutdown status (0 when the
 # guest powered off), like tools/run-bochs.sh.
-# Usage: tools/run-linux.sh [--stream] [--timeout SECONDS] [KERNEL ARGUMENTS...]
+# Usage: tools/run-linux.sh [--stream] [--timeout SECONDS] [--iso-only] [KERNEL ARGUMENTS...]
+#   --iso-only  build build/linux/linux.iso and stop (to boot it elsewhere, e.g. nested KVM)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-stream= timeout=600
+stream= timeout=600 iso_only=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--stream) stream=--stream; shift ;;
+	--iso-only) iso_only=1; shift ;;
 	--timeout) timeout=$2; shift 2 ;;
 	*) break ;;
 	esac
@@ -19,6 +21,10 @@ out=build/linux
 tools/linux-guest.sh "$out" || exit 1
 # The disk image's module string "disk.img virtio-blk" makes it a virtio block device's disk.
 tools/mkiso.sh "$out/linux.iso" build/hv.elf mb2 "" "$out/vmlinuz $args" "$out/initrd.img" "$out/disk.img virtio-blk" || exit 1
+if [ "$iso_only" = 1 ]; then
+	echo "run-linux: $out/linux.iso"
+	exit 0
+fi
 tools/run-bochs.sh --iso "$out/linux.iso" --log "$out/serial.log" --megs 256 --timeout "$timeout" $stream
 rc=$?
 rm -f "$out/linux.iso"
