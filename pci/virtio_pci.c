@@ -313,9 +313,13 @@ static uint64_t bar_read(void *opaque, uint64_t offset, unsigned size)
 		d->isr = 0;
 		return isr;
 	}
-	if (in_window(offset, VIRTIO_PCI_DEVCFG, d->config_size) && d->ops->config_read &&
-	    offset - VIRTIO_PCI_DEVCFG + size <= d->config_size)
-		return d->ops->config_read(d, (unsigned)(offset - VIRTIO_PCI_DEVCFG), size);
+	if (in_window(offset, VIRTIO_PCI_DEVCFG, d->config_size) && d->ops->config_byte &&
+	    offset - VIRTIO_PCI_DEVCFG + size <= d->config_size) {
+		uint64_t v = 0; /* little-endian (§4.1.3) */
+		for (unsigned i = 0; i < size; i++)
+			v |= (uint64_t)d->ops->config_byte(d, (unsigned)(offset - VIRTIO_PCI_DEVCFG) + i) << (8 * i);
+		return v;
+	}
 	if (in_window(offset, VIRTIO_PCI_MSIX_TABLE, pci_msix_table_size(&d->msix)))
 		return pci_msix_table_read(&d->msix, offset - VIRTIO_PCI_MSIX_TABLE, size);
 	if (in_window(offset, VIRTIO_PCI_MSIX_PBA, pci_msix_pba_size(&d->msix)))

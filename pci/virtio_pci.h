@@ -61,8 +61,10 @@ struct virtio_device;
 struct virtio_device_ops {
 	/* The driver notified queue q (DRIVER_OK, queue enabled, bus mastering on). */
 	void (*notify)(struct virtio_device *d, unsigned q);
-	/* Device-specific configuration, offset within it; NULL if the device has none. */
-	uint64_t (*config_read)(struct virtio_device *d, unsigned offset, unsigned size);
+	/* Byte `offset` (< config_size) of the device-specific configuration; the transport puts
+	 * accesses of any size together, little-endian (§4.1.3). NULL if the device has none. */
+	uint8_t (*config_byte)(struct virtio_device *d, unsigned offset);
+	/* A driver write to it; NULL: every field is read-only (writes are ignored). */
 	void (*config_write)(struct virtio_device *d, unsigned offset, unsigned size, uint64_t value);
 	/* The driver reset the device (status 0 written) or the transport reset it. */
 	void (*reset)(struct virtio_device *d);

@@ -4,8 +4,9 @@
 
 /* Byte `off` of struct virtio_blk_config (§5.2.4): capacity, seg_max and blk_size; size_max,
  * geometry, topology, writeback and the rest read 0 (their features are not offered). */
-static uint8_t config_byte(const struct virtio_blk *b, unsigned off)
+static uint8_t blk_config_byte(struct virtio_device *d, unsigned off)
 {
+	const struct virtio_blk *b = (const struct virtio_blk *)d;
 	uint64_t v;
 	unsigned base;
 	if (off < VIRTIO_BLK_CFG_CAPACITY + 8)
@@ -17,23 +18,6 @@ static uint8_t config_byte(const struct virtio_blk *b, unsigned off)
 	else
 		return 0;
 	return (uint8_t)(v >> (8 * (off - base)));
-}
-
-/* Any size at any offset, little-endian (§4.1.3: the device configuration of a modern device
- * is little-endian); bytes past the structure read 0. */
-static uint64_t blk_config_read(struct virtio_device *d, unsigned offset, unsigned size)
-{
-	const struct virtio_blk *b = (const struct virtio_blk *)d;
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size && i < 8; i++)
-		if (offset + i < VIRTIO_BLK_CONFIG_SIZE)
-			v |= (uint64_t)config_byte(b, offset + i) << (8 * i);
-	return v;
-}
-
-/* Nothing is writable: writeback (the only driver-writable field) needs CONFIG_WCE (§5.2.4). */
-static void blk_config_write(struct virtio_device *d, unsigned offset, unsigned size, uint64_t value)
-{
 }
 
 static uint32_t le32(const uint8_t *p)
@@ -188,8 +172,7 @@ static void blk_notify(struct virtio_device *d, unsigned q)
 
 static const struct virtio_device_ops blk_ops = {
 	.notify = blk_notify,
-	.config_read = blk_config_read,
-	.config_write = blk_config_write,
+	.config_byte = blk_config_byte, /* nothing is writable: writeback needs CONFIG_WCE (§5.2.4) */
 };
 
 void virtio_blk_init(struct virtio_blk *b, const struct blk_backend *backend, const struct vq_guest_mem *mem,

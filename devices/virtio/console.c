@@ -135,19 +135,19 @@ static void console_notify(struct virtio_device *d, unsigned q)
 		receive(c, 0, 0); /* new receive buffers: deliver what has been waiting */
 }
 
-/* struct virtio_console_config (§5.3.4), little-endian; emerg_wr is write-only and reads 0. */
-static uint64_t console_config_read(struct virtio_device *d, unsigned offset, unsigned size)
+/* Byte `off` of struct virtio_console_config (§5.3.4): cols, rows, max_nr_ports; emerg_wr is
+ * write-only and reads 0. */
+static uint8_t console_config_byte(struct virtio_device *d, unsigned off)
 {
-	struct virtio_console *c = (struct virtio_console *)d;
-	uint8_t cfg[VIRTIO_CONSOLE_CONFIG_SIZE] = {
-		[VIRTIO_CONSOLE_CFG_COLS] = (uint8_t)c->cols, [VIRTIO_CONSOLE_CFG_COLS + 1] = (uint8_t)(c->cols >> 8),
-		[VIRTIO_CONSOLE_CFG_ROWS] = (uint8_t)c->rows, [VIRTIO_CONSOLE_CFG_ROWS + 1] = (uint8_t)(c->rows >> 8),
-		[VIRTIO_CONSOLE_CFG_MAX_NR_PORTS] = 1,
-	};
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size && i < 8 && offset + i < sizeof cfg; i++)
-		v |= (uint64_t)cfg[offset + i] << (8 * i);
-	return v;
+	const struct virtio_console *c = (const struct virtio_console *)d;
+	switch (off) {
+	case VIRTIO_CONSOLE_CFG_COLS: return (uint8_t)c->cols;
+	case VIRTIO_CONSOLE_CFG_COLS + 1: return (uint8_t)(c->cols >> 8);
+	case VIRTIO_CONSOLE_CFG_ROWS: return (uint8_t)c->rows;
+	case VIRTIO_CONSOLE_CFG_ROWS + 1: return (uint8_t)(c->rows >> 8);
+	case VIRTIO_CONSOLE_CFG_MAX_NR_PORTS: return 1;
+	default: return 0;
+	}
 }
 
 /* emerg_wr (§5.3.5.1): the low byte written goes out, whatever the device's state. */
@@ -161,7 +161,7 @@ static void console_config_write(struct virtio_device *d, unsigned offset, unsig
 
 static const struct virtio_device_ops console_ops = {
 	.notify = console_notify,
-	.config_read = console_config_read,
+	.config_byte = console_config_byte,
 	.config_write = console_config_write,
 	/* no .reset: the transport resets the queues; pending input is kept (see console.h) */
 };

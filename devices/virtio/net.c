@@ -119,8 +119,9 @@ static void net_notify(struct virtio_device *d, unsigned q)
 }
 
 /* Byte `off` of struct virtio_net_config (§5.1.4): mac, status; the rest reads 0. */
-static uint8_t config_byte(const struct virtio_net *n, unsigned off)
+static uint8_t net_config_byte(struct virtio_device *d, unsigned off)
 {
+	const struct virtio_net *n = (const struct virtio_net *)d;
 	if (off < VIRTIO_NET_CFG_MAC + 6)
 		return n->mac[off - VIRTIO_NET_CFG_MAC];
 	if (off == VIRTIO_NET_CFG_STATUS) /* le16: the low byte holds LINK_UP */
@@ -128,27 +129,10 @@ static uint8_t config_byte(const struct virtio_net *n, unsigned off)
 	return 0;
 }
 
-/* Any size at any offset, little-endian (§4.1.3); bytes past the structure read 0. */
-static uint64_t net_config_read(struct virtio_device *d, unsigned offset, unsigned size)
-{
-	const struct virtio_net *n = (const struct virtio_net *)d;
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size && i < 8; i++)
-		if (offset + i < VIRTIO_NET_CONFIG_SIZE)
-			v |= (uint64_t)config_byte(n, offset + i) << (8 * i);
-	return v;
-}
-
-/* All fields are read-only for the driver (§5.1.4.2); mac is writable only in the legacy
- * interface, which does not exist here. */
-static void net_config_write(struct virtio_device *d, unsigned offset, unsigned size, uint64_t value)
-{
-}
-
 static const struct virtio_device_ops net_ops = {
 	.notify = net_notify,
-	.config_read = net_config_read,
-	.config_write = net_config_write,
+	.config_byte = net_config_byte, /* read-only for the driver (§5.1.4.2: mac is writable only in the
+					 * legacy interface, which does not exist here) */
 	/* no .reset: the transport resets the queues; the MAC, link state and counters are the
 	 * host's */
 };
