@@ -3,22 +3,29 @@
 #include <stdint.h>
 
 /* Quadwords first, then the tail: a string instruction's iterations each cost an instruction
- * under Bochs (and per-byte REP MOVSB is slow on older CPUs too). */
-void *memcpy(void *dst, const void *src, size_t n)
+ * under Bochs (and per-byte REP MOVSB is slow on older CPUs too). Ascending addresses, each
+ * element read before it is written: also right for an overlapping copy to a lower address. */
+static inline void copy_up(void *dst, const void *src, size_t n)
 {
-	void *ret = dst;
 	size_t q = n / 8, b = n % 8;
 	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(q) : : "memory");
 	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(b) : : "memory");
-	return ret;
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	copy_up(dst, src, n);
+	return dst;
 }
 
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
-	if (d <= s || d >= s + n)
-		return memcpy(dst, src, n);
+	if (d <= s || d >= s + n) {
+		copy_up(dst, src, n); /* not memcpy: its contract excludes overlap */
+		return dst;
+	}
 	while (n--)
 		d[n] = s[n];
 	return dst;
