@@ -26,6 +26,7 @@ void msr_policy_init(void);
 void testdev_glue_init(void);
 void acpi_power_init(struct vcpu *v, uint64_t rsdp);
 void virtio_glue_init(const struct boot_info *bi);
+void guest_reset_init(struct vcpu *v);
 
 #define POOL_SIZE (8ull << 20) /* the hypervisor's memory: page tables, VMCS, EPT, bitmaps */
 
@@ -122,6 +123,7 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	virtio_glue_init(&boot_info);
 	vpci_map_ecam();
 	acpi_power_init(&vcpu0, rsdp);
+	guest_reset_init(&vcpu0);
 
 	/* guest=linux boots the bzImage module, guest=selftest the built-in self-test guest; the
 	 * default is Linux when a module is a bzImage. */

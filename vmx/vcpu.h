@@ -81,4 +81,5 @@ void vcpu_inject_nmi(struct vcpu *v);
 #define STOP_UNHANDLED_EXIT 67
 #define STOP_WATCHDOG 68
 #define STOP_UNHANDLED_MMIO 69
+#define STOP_GUEST_RESET 70 /* the guest tried to reset the machine (devices/guest_reset.c) */
 #endif

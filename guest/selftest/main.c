@@ -4,6 +4,8 @@
  *   bench        exit round-trip benchmarks ("bench: <name> = <n> cycles")
  *   profile      each benchmarked exit once between Bochs magic breakpoints (tools/profile-exit.sh)
  *   triplefault  provoke a triple fault (the hypervisor must report it and stop the guest)
+ *   reset-cf9, reset-kbc  reset the machine through port 0xCF9 / the keyboard controller (the
+ *                hypervisor must stop the guest instead)
  *   halt         execute CLI; HLT (the hypervisor must report a guest that can never wake)
  *   spin         loop forever without exits (for the watchdog= option) */
 #include "guest/selftest/gsupport.h"
@@ -27,6 +29,10 @@ void guest_main(struct guest_info *info)
 		run_profile();
 		guest_exit(0);
 	}
+	if (!strcmp(info->args, "reset-cf9"))
+		__asm__ volatile("outb %0, %1" : : "a"((uint8_t)0x06), "Nd"((uint16_t)0xcf9));
+	if (!strcmp(info->args, "reset-kbc"))
+		__asm__ volatile("outb %0, %1" : : "a"((uint8_t)0xfe), "Nd"((uint16_t)0x64));
 	if (!strcmp(info->args, "triplefault")) {
 		struct __attribute__((packed)) { uint16_t limit; uint64_t base; } empty = { 0, 0 };
 		__asm__ volatile("lidt %0; ud2" : : "m"(empty));

@@ -38,14 +38,22 @@ void vpci_write(uint16_t bdf, unsigned offset, unsigned size, uint32_t value)
 }
 
 /* CONFIG_ADDRESS (0xCF8): only dword accesses latch (PCI LB 3.0 §3.2.2.3.2). */
+/* 0xCF9, the byte after CONFIG_ADDRESS, is the chipset's reset control: devices/guest_reset.c. */
+uint8_t guest_reset_cf9_read(void);
+void guest_reset_cf9_write(uint8_t value);
+
 static uint64_t cf8_read(void *opaque, uint64_t offset, unsigned size)
 {
+	if (offset == 1 && size == 1)
+		return guest_reset_cf9_read();
 	return size == 4 ? config_address : ~0ull;
 }
 
 static void cf8_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
 {
-	if (size == 4)
+	if (offset == 1 && size == 1)
+		guest_reset_cf9_write((uint8_t)value);
+	else if (size == 4)
 		config_address = pci_cf8_latch((uint32_t)value);
 }
 
@@ -108,7 +116,7 @@ uint64_t vpci_init(const char *hide, uint64_t rsdp_hint)
 	assign_scan(hide);
 
 	range_register(&pio_space, PCI_CONFIG_ADDRESS_PORT, 4, &cf8_ops, 0, "pci-cf8");
-	io_intercept(PCI_CONFIG_ADDRESS_PORT, 1, true); /* 0xCF9 (reset control) stays the chipset's */
+	io_intercept(PCI_CONFIG_ADDRESS_PORT, 1, true); /* 0xCF9: devices/guest_reset.c */
 	pio_register(PCI_CONFIG_DATA_PORT, 4, &cfc_ops, 0, "pci-cfc");
 
 	/* The platform's own ECAM window where the firmware has an MCFG (the guest keeps the

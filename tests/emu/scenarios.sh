@@ -93,6 +93,12 @@ expect "bochs triple fault guest state dump" "$log" '^hv:   idtr=0x0/0x0|gdtr=.*
 [ "$rc" = 64 ] && pass "bochs triple fault: status 64" || fail "bochs triple fault: status $rc"
 expect "bochs trace=exits logs each exit" "$log" '^exit: VMCALL +rip=0x[0-9a-f]+ qual=0x0'
 refuse "bochs triple fault: no hypervisor exception" "$log" 'CPU exception in the hypervisor'
+bochs_run reset-cf9 mb2 "selftest=reset-cf9"
+expect "bochs guest reset by port 0xCF9 stopped, the machine not reset" "$out/reset-cf9.log" '^hv: the guest reset the machine \(port 0xCF9\); stopping it'
+[ "$rc" = 70 ] && pass "bochs reset by 0xCF9: status 70" || fail "bochs reset by 0xCF9: status $rc"
+bochs_run reset-kbc mb2 "selftest=reset-kbc"
+expect "bochs guest reset by the keyboard controller stopped" "$out/reset-kbc.log" '^hv: the guest reset the machine \(keyboard controller command 0xFE\)'
+[ "$rc" = 70 ] && pass "bochs reset by the keyboard controller: status 70" || fail "bochs reset by the keyboard controller: status $rc"
 bochs_run halt mb2 "selftest=halt"
 expect "bochs HLT with IF=0 reported" "$out/halt.log" 'HLT with interrupts disabled at RIP'
 [ "$rc" = 65 ] && pass "bochs halt: status 65" || fail "bochs halt: status $rc"
