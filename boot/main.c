@@ -18,6 +18,7 @@
 #include "devices/io_spaces.h"
 #include "guest/loader.h"
 #include "pci/hv/vpci.h"
+#include "pci/hv/virtio_glue.h"
 #include "lib/string.h"
 
 extern char hv_image_start[], hv_image_end[];
@@ -25,7 +26,6 @@ void boot_main(uint32_t magic, uint64_t info_pa);
 void msr_policy_init(void);
 void testdev_glue_init(void);
 void acpi_power_init(struct vcpu *v, uint64_t rsdp);
-void virtio_glue_init(const struct boot_info *bi);
 void guest_reset_init(struct vcpu *v);
 
 #define POOL_SIZE (8ull << 20) /* the hypervisor's memory: page tables, VMCS, EPT, bitmaps */

@@ -59,6 +59,13 @@ if [ -b /dev/vda ]; then
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	echo "minihv-linux: vda sector 1: $(dd if=/dev/vda bs=512 skip=1 count=1 2>/dev/null | tr -d '\000')"
+	# A filesystem on it: many requests of every size, through the page cache and back.
+	mkdir -p /mnt
+	if mke2fs -q -F /dev/vda >/dev/null 2>&1 && mount -t ext2 /dev/vda /mnt; then
+		echo "a file on ext2 on virtio-blk" >/mnt/hello.txt
+		umount /mnt
+		mount -t ext2 /dev/vda /mnt && echo "minihv-linux: ext2 on vda: $(cat /mnt/hello.txt)" && umount /mnt
+	fi
 fi
 if [ -d /sys/class/net/eth0 ]; then
 	ip link set lo up

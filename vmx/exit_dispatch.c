@@ -9,6 +9,7 @@
 #include "boot/platform.h"
 #include "mm/heap.h"
 #include "vmx/emulate_insn.h"
+#include "pci/hv/virtio_glue.h"
 
 void vmx_launch(struct vcpu *v) __attribute__((noreturn)); /* vmx/entry.S */
 
@@ -135,6 +136,7 @@ void vcpu_finish(struct vcpu *v)
 				   st->cycles / st->count);
 	}
 	emulation_print_stats();
+	virtio_print_stats();
 	platform_shutdown(v->stop_status);
 }
 

@@ -2,6 +2,7 @@
  * follows the guest's programming (pci/hv/vdev_bars.c), whose DMA reaches guest RAM only
  * (anything else is refused and the device asks for a reset), and whose MSI-X messages become
  * real interrupts (pci/hv/msi.c). */
+#include "pci/hv/virtio_glue.h"
 #include "pci/hv/vpci.h"
 #include "pci/hv/msi.h"
 #include "pci/hv/vdev_bars.h"
@@ -17,7 +18,6 @@
 #include "mm/heap.h"
 #include "boot/console.h"
 
-void virtio_glue_init(const struct boot_info *bi);
 
 /* DMA: guest RAM only — never hypervisor memory, never device memory (virtio 1.2 §2.7: the
  * rings and buffers are in guest memory). */
@@ -190,4 +190,19 @@ void virtio_glue_init(const struct boot_info *bi)
 	add(&blk->dev, &blk_bars);
 	log_printf("hv: virtio-blk: RAM disk of %lu KiB from module \"%s\"%s\n", ramdisk.size >> 10, m->cmdline,
 		   disk.read_only ? ", read-only" : "");
+}
+
+/* The virtio lines of the exit statistics: what each device did. */
+void virtio_print_stats(void)
+{
+	if (!rng)
+		return;
+	log_printf("hv: virtio: rng %lu requests (%lu bytes); console %lu bytes out, %lu in; net %lu frames out, %lu in "
+		   "(%lu dropped), gateway %lu ARP + %lu ping replies", rng->requests, rng->bytes, console->bytes_out,
+		   console->bytes_in, net->tx_frames, net->rx_frames, net->rx_dropped + net->tx_dropped, gateway.arp_replies,
+		   gateway.echo_replies);
+	if (blk)
+		log_printf("; blk %lu reads, %lu writes, %lu flushes, %lu errors", blk->reads, blk->writes, blk->flushes,
+			   blk->errors);
+	log_printf("\n");
 }
