@@ -18,3 +18,9 @@ $(HOST_BUILD)/test_acpi_s5: $(HOST_BUILD)/obj/tests/devices/test_acpi_s5.o $(HOS
 
 # virtio devices (pure; the transport is pci/virtio_pci.c, the queues devices/virtio/virtqueue.c).
 HV_SRCS += devices/virtio/rng.c
+
+# The guest's MADT with only the boot processor (pure).
+HV_SRCS += devices/acpi_madt.c
+HOST_TESTS += $(HOST_BUILD)/test_acpi_madt
+$(HOST_BUILD)/test_acpi_madt: $(HOST_BUILD)/obj/tests/devices/test_acpi_madt.o $(HOST_BUILD)/obj/devices/acpi_madt.o
+	$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)

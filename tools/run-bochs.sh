@@ -2,15 +2,16 @@
 # Boots an ISO under Bochs headless with a timeout; the serial console (COM1) goes to LOG.
 # The verdict is the log's last "hv: shutdown status=N" line: the script exits with N, or 124 on
 # timeout / 125 when the hypervisor never reported a status. Never leaves Bochs running.
-# Usage: tools/run-bochs.sh --iso FILE --log FILE [--timeout SECONDS] [--megs N] [--stream]
+# Usage: tools/run-bochs.sh --iso FILE --log FILE [--timeout SECONDS] [--megs N] [--cpus N] [--stream]
 set -uo pipefail
-iso= log= timeout=120 megs=64 stream=0
+iso= log= timeout=120 megs=64 stream=0 cpus=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--iso) iso=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--megs) megs=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
 	--stream) stream=1; shift ;;
 	*) echo "run-bochs.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -21,7 +22,7 @@ work=$(mktemp -d)
 : >"$log"
 cat >"$work/bochsrc" <<RC
 megs: $megs
-cpu: model=corei7_skylake_x, count=1, ips=50000000, reset_on_triple_fault=0, ignore_bad_msrs=1
+cpu: model=corei7_skylake_x, count=$cpus, ips=50000000, reset_on_triple_fault=0, ignore_bad_msrs=1
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=cdrom, path=$(realpath "$iso"), status=inserted

@@ -3,15 +3,16 @@
 # minihv under Bochs, headless, with a timeout; the serial console goes to build/linux/serial.log
 # (and the terminal with --stream). Exits with the hypervisor's shutdown status (0 when the
 # guest powered off), like tools/run-bochs.sh.
-# Usage: tools/run-linux.sh [--stream] [--timeout SECONDS] [--iso-only] [KERNEL ARGUMENTS...]
+# Usage: tools/run-linux.sh [--stream] [--timeout SECONDS] [--cpus N] [--iso-only] [KERNEL ARGUMENTS...]
 #   --iso-only  build build/linux/linux.iso and stop (to boot it elsewhere, e.g. nested KVM)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-stream= timeout=600 iso_only=0
+stream= timeout=600 iso_only=0 cpus=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--stream) stream=--stream; shift ;;
 	--iso-only) iso_only=1; shift ;;
+	--cpus) cpus=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	*) break ;;
 	esac
@@ -25,7 +26,7 @@ if [ "$iso_only" = 1 ]; then
 	echo "run-linux: $out/linux.iso"
 	exit 0
 fi
-tools/run-bochs.sh --iso "$out/linux.iso" --log "$out/serial.log" --megs 256 --timeout "$timeout" $stream
+tools/run-bochs.sh --iso "$out/linux.iso" --log "$out/serial.log" --megs 256 --cpus "$cpus" --timeout "$timeout" $stream
 rc=$?
 rm -f "$out/linux.iso"
 exit $rc

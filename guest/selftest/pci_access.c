@@ -4,11 +4,11 @@
 uint64_t ecam_base;
 unsigned ecam_end_bus;
 
-bool pci_find_ecam(const struct guest_info *info)
+const uint8_t *acpi_table(const struct guest_info *info, const char sig[4])
 {
 	const uint8_t *rsdp = (const uint8_t *)info->acpi_rsdp;
 	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8))
-		return false;
+		return 0;
 	uint64_t sdt;
 	unsigned entry;
 	if (rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24)) {
@@ -21,13 +21,20 @@ bool pci_find_ecam(const struct guest_info *info)
 	uint32_t len = *(const uint32_t *)(sdt + 4);
 	for (uint32_t off = 36; off + entry <= len; off += entry) {
 		uint64_t t = entry == 8 ? *(const uint64_t *)(sdt + off) : *(const uint32_t *)(sdt + off);
-		if (!memcmp((const void *)t, "MCFG", 4)) {
-			ecam_base = *(const uint64_t *)(t + 44);
-			ecam_end_bus = *(const uint8_t *)(t + 55);
-			return true;
-		}
+		if (!memcmp((const void *)t, sig, 4))
+			return (const uint8_t *)t;
 	}
-	return false;
+	return 0;
+}
+
+bool pci_find_ecam(const struct guest_info *info)
+{
+	const uint8_t *t = acpi_table(info, "MCFG");
+	if (!t)
+		return false;
+	ecam_base = *(const uint64_t *)(t + 44);
+	ecam_end_bus = *(const uint8_t *)(t + 55);
+	return true;
 }
 
 int pci_find_device(uint16_t vendor, uint16_t device)

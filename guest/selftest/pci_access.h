@@ -9,6 +9,8 @@
 extern uint64_t ecam_base;
 extern unsigned ecam_end_bus;
 
+/* The ACPI table with that signature, found through info->acpi_rsdp; NULL when there is none. */
+const uint8_t *acpi_table(const struct guest_info *info, const char sig[4]);
 /* Finds the MCFG through info->acpi_rsdp; false when there is none. */
 bool pci_find_ecam(const struct guest_info *info);
 

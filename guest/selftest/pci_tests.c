@@ -229,8 +229,26 @@ static void test_translation_cache(void)
 	__asm__ volatile("invlpg (%0)" : : "r"(lin) : "memory");
 }
 
+/* The hypervisor runs one vCPU on the boot processor: the MADT the guest sees lists one usable
+ * processor, whatever the machine has (a guest that saw more would start them natively). */
+static void test_one_processor(const struct guest_info *info)
+{
+	const uint8_t *madt = acpi_table(info, "APIC");
+	unsigned cpus = 0;
+	if (madt) {
+		uint32_t len = *(const uint32_t *)(madt + 4);
+		for (uint32_t at = 44; at + 2 <= len && madt[at + 1] >= 2; at += madt[at + 1]) {
+			const uint8_t *e = madt + at;
+			if ((e[0] == 0 && (*(const uint32_t *)(e + 4) & 3)) || (e[0] == 9 && (*(const uint32_t *)(e + 8) & 3)))
+				cpus++;
+		}
+	}
+	GCHECK(madt && cpus == 1, "acpi: the MADT lists exactly one usable processor (%u)", cpus);
+}
+
 void run_pci_tests(const struct guest_info *info)
 {
+	test_one_processor(info);
 	GCHECK(pci_find_ecam(info), "pci: ACPI MCFG found: ECAM at 0x%lx, buses 0-%u", ecam_base, ecam_end_bus);
 	if (!ecam_base)
 		return;

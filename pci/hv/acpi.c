@@ -1,6 +1,7 @@
 /* Minimal ACPI table access (ACPI 6.4 §5.2.5 RSDP, §5.2.7 RSDT, §5.2.8 XSDT; MCFG per PCI
  * Firmware 3.2 §4.1.2). Physical memory is identity-mapped. */
 #include "pci/hv/acpi.h"
+#include "devices/acpi_madt.h"
 #include "boot/console.h"
 #include "lib/string.h"
 
@@ -82,45 +83,66 @@ static void header(uint8_t *t, const char sig[4], uint32_t len, uint8_t rev)
 	memcpy(t + 32, &one, 4);
 }
 
-uint64_t acpi_add_mcfg(uint64_t hint, uint8_t *page, uint64_t page_pa, const struct mcfg_info *m)
+uint64_t acpi_guest_tables(uint64_t hint, uint8_t *page, uint64_t page_pa, const struct mcfg_info *m,
+			   uint32_t boot_apic_id)
 {
 	uint64_t rsdp = acpi_find_rsdp(hint);
 	if (!rsdp) {
-		log_printf("hv: no ACPI RSDP: the guest gets no MCFG\n");
+		log_printf("hv: no ACPI RSDP: the guest gets no ACPI tables of ours (no MCFG, all processors visible)\n");
 		return 0;
 	}
 	const uint8_t *r = PTR(rsdp);
 	bool xsdt = r[15] >= 2 && get64(r + 24);
 	uint64_t old = xsdt ? get64(r + 24) : get32(r + 16);
 	uint32_t old_len = get32(PTR(old) + 4), entry = xsdt ? 8 : 4;
-	uint32_t new_len = old_len + entry;
+	uint32_t new_len = old_len + (m ? entry : 0);
 	if (128 + new_len > 4096) {
-		log_printf("hv: ACPI %s too large to extend; the guest gets no MCFG\n", xsdt ? "XSDT" : "RSDT");
-		return 0;
+		log_printf("hv: ACPI %s too large to copy; the guest gets the firmware's tables\n", xsdt ? "XSDT" : "RSDT");
+		return rsdp;
 	}
 	memset(page, 0, 4096);
-	/* 0: MCFG (header, 8 reserved bytes, one allocation). */
-	uint8_t *mcfg = page;
-	header(mcfg, "MCFG", 60, 1);
-	memcpy(mcfg + 44, &m->base, 8);
-	mcfg[52] = (uint8_t)m->segment;
-	mcfg[53] = (uint8_t)(m->segment >> 8);
-	mcfg[54] = (uint8_t)m->start_bus;
-	mcfg[55] = (uint8_t)m->end_bus;
-	mcfg[9] = (uint8_t)-checksum(mcfg, 60);
-	/* 64: a new RSDP (the firmware's stays untouched). 128: the RSDT/XSDT copy plus MCFG. */
+	/* 0: MCFG (header, 8 reserved bytes, one allocation), when the firmware has none. */
+	if (m) {
+		uint8_t *mcfg = page;
+		header(mcfg, "MCFG", 60, 1);
+		memcpy(mcfg + 44, &m->base, 8);
+		mcfg[52] = (uint8_t)m->segment;
+		mcfg[53] = (uint8_t)(m->segment >> 8);
+		mcfg[54] = (uint8_t)m->start_bus;
+		mcfg[55] = (uint8_t)m->end_bus;
+		mcfg[9] = (uint8_t)-checksum(mcfg, 60);
+	}
+	/* 64: a new RSDP (the firmware's stays untouched). 128: the RSDT/XSDT copy (plus MCFG).
+	 * After it: the MADT with the boot processor only (devices/acpi_madt.h). */
 	uint8_t *nr = page + 64, *sdt = page + 128;
 	uint64_t sdt_pa = page_pa + 128;
 	memcpy(sdt, PTR(old), old_len);
-	memcpy(sdt + old_len, &page_pa, entry);
+	if (m)
+		memcpy(sdt + old_len, &page_pa, entry);
 	memcpy(sdt + 4, &new_len, 4);
+	uint32_t madt_off = (128 + new_len + 15) & ~15u;
+	for (uint32_t off = 36; off + entry <= old_len; off += entry) {
+		uint64_t t = xsdt ? get64(sdt + off) : get32(sdt + off);
+		if (!t || memcmp(PTR(t), "APIC", 4))
+			continue;
+		unsigned hidden;
+		uint32_t n = madt_off < 4096 ? acpi_madt_keep_one_cpu(PTR(t), get32(PTR(t) + 4), page + madt_off, 4096 - madt_off,
+								       boot_apic_id, &hidden) : 0;
+		if (!n) {
+			log_printf("hv: ACPI MADT malformed or too large to copy: the guest sees every processor\n");
+			break;
+		}
+		uint64_t madt_pa = page_pa + madt_off;
+		memcpy(sdt + off, &madt_pa, entry);
+		log_printf("hv: ACPI for the guest: MADT with the boot processor only (APIC ID %u), %u other processor%s hidden\n",
+			   boot_apic_id, hidden, hidden == 1 ? "" : "s");
+		break;
+	}
 	sdt[9] = 0;
 	sdt[9] = (uint8_t)-checksum(sdt, new_len);
 	memcpy(nr, r, xsdt ? 36 : 20);
 	if (xsdt) {
 		memcpy(nr + 24, &sdt_pa, 8);
-		nr[32] = 0;
-		nr[32] = (uint8_t)-checksum(nr, 36);
 	} else {
 		uint32_t pa32 = (uint32_t)sdt_pa;
 		memcpy(nr + 16, &pa32, 4);
@@ -131,7 +153,8 @@ uint64_t acpi_add_mcfg(uint64_t hint, uint8_t *page, uint64_t page_pa, const str
 		nr[32] = 0;
 		nr[32] = (uint8_t)-checksum(nr, 36);
 	}
-	log_printf("hv: ACPI for the guest: RSDP 0x%lx -> %s 0x%lx -> MCFG 0x%lx: ECAM 0x%lx, buses %u-%u\n",
-		   page_pa + 64, xsdt ? "XSDT" : "RSDT", sdt_pa, page_pa, m->base, m->start_bus, m->end_bus);
+	if (m)
+		log_printf("hv: ACPI for the guest: RSDP 0x%lx -> %s 0x%lx -> MCFG 0x%lx: ECAM 0x%lx, buses %u-%u\n",
+			   page_pa + 64, xsdt ? "XSDT" : "RSDT", sdt_pa, page_pa, m->base, m->start_bus, m->end_bus);
 	return page_pa + 64;
 }

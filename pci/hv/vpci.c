@@ -9,6 +9,7 @@
 #include "ept/guest_memory.h"
 #include "mm/heap.h"
 #include "boot/console.h"
+#include "arch/x86.h"
 #include "guest/hypercall_abi.h"
 #include "lib/string.h"
 
@@ -92,6 +93,15 @@ static const struct range_ops cf8_ops = { cf8_read, cf8_write, 1, 4 };
 static const struct range_ops cfc_ops = { cfc_read, cfc_write, 1, 4 };
 static const struct range_ops ecam_ops = { ecam_read, ecam_write, 1, 4 };
 
+/* The boot processor's APIC ID: the x2APIC ID (CPUID leaf 0BH) when there is one, else the
+ * initial APIC ID (CPUID.1:EBX[31:24]) (SDM vol.3A 10.4.6, 10.12.8.1). */
+static uint32_t boot_apic_id(void)
+{
+	if (cpuid(0, 0).eax >= 0xb && cpuid(0xb, 0).ebx)
+		return cpuid(0xb, 0).edx;
+	return cpuid(1, 0).ebx >> 24;
+}
+
 /* A free, aligned hole below the local APIC / IOAPIC area for the guest's ECAM window. */
 static uint64_t find_ecam_hole(uint64_t size)
 {
@@ -123,11 +133,10 @@ uint64_t vpci_init(const char *hide, uint64_t rsdp_hint)
 	 * firmware's tables and finds it there); otherwise a window in a free hole with an MCFG of
 	 * our own. Either way the hypervisor owns the window in EPT (vpci_map_ecam). */
 	struct mcfg_info m;
-	uint64_t rsdp;
-	if (acpi_find_mcfg(rsdp_hint, &m) && m.base && m.start_bus == 0) {
+	bool firmware_mcfg = acpi_find_mcfg(rsdp_hint, &m) && m.base && m.start_bus == 0;
+	if (firmware_mcfg) {
 		ecam_base = m.base;
 		ecam_buses = m.end_bus + 1;
-		rsdp = acpi_find_rsdp(rsdp_hint);
 		log_printf("hv: pci: the guest uses the firmware's ECAM window at 0x%lx (MCFG, buses 0-%u)\n", m.base, m.end_bus);
 	} else {
 		unsigned max_bus = 0;
@@ -136,15 +145,17 @@ uint64_t vpci_init(const char *hide, uint64_t rsdp_hint)
 				max_bus = PCI_BDF_BUS(assigned[i].bdf);
 		ecam_buses = max_bus + 1;
 		ecam_base = find_ecam_hole((uint64_t)ecam_buses << 20);
-		if (!ecam_base) {
-			log_printf("hv: no free hole for an ECAM window; the guest has CF8/CFC only\n");
-			return 0;
-		}
-		uint8_t *page = heap_alloc_pages(1);
-		struct mcfg_info own = { ecam_base, 0, 0, ecam_buses - 1 };
-		rsdp = acpi_add_mcfg(rsdp_hint, page, virt_to_phys(page), &own);
-		/* The ACPI page lives in the hypervisor's pool: let the guest read it, nothing else. */
-		ept_map(&guest_mem.ept, virt_to_phys(page), virt_to_phys(page), 4096, EPT_R | EPT_MEMTYPE(EPT_MT_WB));
+		m = (struct mcfg_info){ ecam_base, 0, 0, ecam_buses - 1 };
+	}
+	/* The guest's ACPI tables: ours (MCFG when the firmware has none; the MADT with the boot
+	 * processor only), in a page of the pool the guest can read and not write. */
+	uint8_t *page = heap_alloc_pages(1);
+	uint64_t rsdp = acpi_guest_tables(rsdp_hint, page, virt_to_phys(page), firmware_mcfg || !ecam_base ? 0 : &m,
+					  boot_apic_id());
+	ept_map(&guest_mem.ept, virt_to_phys(page), virt_to_phys(page), 4096, EPT_R | EPT_MEMTYPE(EPT_MT_WB));
+	if (!ecam_base) {
+		log_printf("hv: no free hole for an ECAM window; the guest has CF8/CFC only\n");
+		return rsdp;
 	}
 	range_register(&mmio_space, ecam_base, (uint64_t)ecam_buses << 20, &ecam_ops, 0, "pci-ecam");
 	return rsdp;

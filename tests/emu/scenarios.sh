@@ -23,7 +23,7 @@ bochs_run() { # bochs_run NAME PROTO CMDLINE [MODULE...] -> log at $out/NAME.log
 	tools/mkiso.sh "$out/$name.iso" build/hv.elf "$proto" "$cmdline" "$@" || { fail "$name: ISO build"; rc=255; return; }
 	set -- "$name"
 
-	tools/run-bochs.sh --iso "$out/$1.iso" --log "$out/$1.log" --timeout 120
+	tools/run-bochs.sh --iso "$out/$1.iso" --log "$out/$1.log" --timeout 120 --cpus "${CPUS:-1}"
 	rc=$?
 	rm -f "$out/$1.iso"
 }
@@ -63,6 +63,14 @@ log=$out/hv-exception.log
 expect "bochs hypervisor exception named" "$log" '^hv: CPU exception in the hypervisor: vector 6 \(#UD invalid opcode\)'
 expect "bochs hypervisor exception register dump" "$log" '^  rax=[0-9a-f]{16} rbx=[0-9a-f]{16}'
 [ "$rc" = 3 ] && pass "bochs hypervisor exception: status 3" || fail "bochs hypervisor exception: status $rc"
+
+# 2b'. A machine with two processors: the guest must see only the boot processor (it would
+#      start the other one natively, outside VMX).
+CPUS=2 bochs_run selftest-smp mb2 ""
+log=$out/selftest-smp.log
+expect "bochs 2 CPUs: the other processor hidden from the guest's MADT" "$log" '^hv: ACPI for the guest: MADT with the boot processor only \(APIC ID 0\), 1 other processor hidden'
+expect "bochs 2 CPUs: the guest's MADT lists one processor" "$log" 'PASS selftest acpi: the MADT lists exactly one usable processor \(1\)'
+expect "bochs 2 CPUs: selftest passes" "$log" '^guest: selftest: [0-9]+ passed, 0 failed'
 
 # 2c. pci.hide: a machine function the guest must not see (the IDE controller, 00:01.1).
 bochs_run pci-hide mb2 "pci.hide=0:1.1"
