@@ -19,6 +19,7 @@
 #include "guest/loader.h"
 #include "pci/hv/vpci.h"
 #include "pci/hv/virtio_glue.h"
+#include "devices/apic_guard.h"
 #include "lib/string.h"
 
 extern char hv_image_start[], hv_image_end[];
@@ -124,6 +125,7 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	vpci_map_ecam();
 	acpi_power_init(&vcpu0, rsdp);
 	guest_reset_init(&vcpu0);
+	apic_guard_init();
 
 	/* guest=linux boots the bzImage module, guest=selftest the built-in self-test guest; the
 	 * default is Linux when a module is a bzImage. */

@@ -8,6 +8,7 @@
 #include "vmx/bitmaps.h"
 #include "vmx/vmcs_fields.h"
 #include "arch/x86.h"
+#include "devices/apic_guard.h"
 
 void msr_policy_init(void);
 void msr_policy_init(void)
@@ -35,8 +36,17 @@ void exit_rdmsr(struct vcpu *v)
 	vcpu_skip_instruction(v);
 }
 
-/* WRMSR: ECX = MSR, value in EDX:EAX. Every intercepted MSR is read-only or absent: #GP. */
+/* WRMSR: ECX = MSR, value in EDX:EAX. The x2APIC ICR goes to the hardware unless it would start
+ * another processor (devices/apic_guard.c); every other intercepted MSR is read-only or absent:
+ * #GP. */
 void exit_wrmsr(struct vcpu *v)
 {
+	uint64_t value = v->gpr[GPR_RDX] << 32 | (uint32_t)v->gpr[GPR_RAX];
+	if (msr_index(v) == MSR_X2APIC_ICR) {
+		if (apic_guard_icr_allowed(value))
+			wrmsr(MSR_X2APIC_ICR, value);
+		vcpu_skip_instruction(v);
+		return;
+	}
 	vcpu_inject_exception_error(v, VEC_GP, 0);
 }

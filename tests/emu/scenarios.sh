@@ -70,6 +70,8 @@ CPUS=2 bochs_run selftest-smp mb2 ""
 log=$out/selftest-smp.log
 expect "bochs 2 CPUs: the other processor hidden from the guest's MADT" "$log" '^hv: ACPI for the guest: MADT with the boot processor only \(APIC ID 0\), 1 other processor hidden'
 expect "bochs 2 CPUs: the guest's MADT lists one processor" "$log" 'PASS selftest acpi: the MADT lists exactly one usable processor \(1\)'
+expect "bochs 2 CPUs: the guest's INIT IPI to the other processor dropped, logged" "$log" '^hv: the guest sent an INIT IPI \(ICR 0x4500\): dropped'
+expect "bochs 2 CPUs: the other processor never ran the guest's code" "$log" 'PASS selftest apic: INIT and start-up IPIs to another processor are dropped \(marker 0x0\)'
 expect "bochs 2 CPUs: selftest passes" "$log" '^guest: selftest: [0-9]+ passed, 0 failed'
 
 # 2c. pci.hide: a machine function the guest must not see (the IDE controller, 00:01.1).
