@@ -6,7 +6,8 @@
  * here, going on to the real register), and in x2APIC mode WRMSR to the ICR (MSR 830H) exits.
  * INIT and SIPI are dropped with a log line; every other write reaches the local APIC.
  * (The ACPI MADT already hides the other processors, pci/hv/acpi.c; this closes the door for
- * a guest that does not ask ACPI.) A guest that moves its APIC base is not followed.
+ * a guest that does not ask ACPI.) Moving the APIC base (IA32_APIC_BASE) is refused: the APIC
+ * could be put over the hypervisor's own memory, and the guard would be left behind.
  */
 #include "devices/apic_guard.h"
 #include "devices/io_spaces.h"
@@ -53,6 +54,15 @@ static void apic_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
 
 static const struct range_ops apic_ops = { .read = apic_read, .write = apic_write, .min_access = 4, .max_access = 4 };
 
+bool apic_guard_base_allowed(uint64_t value)
+{
+	uint64_t now = rdmsr(MSR_APIC_BASE), base_bits = ~0xfffull & ((1ull << 52) - 1);
+	if (((value ^ now) & base_bits) == 0)
+		return true;
+	log_printf("hv: the guest tried to move its local APIC to 0x%lx: refused (#GP)\n", value & base_bits);
+	return false;
+}
+
 void apic_guard_init(void)
 {
 	apic_base = rdmsr(MSR_APIC_BASE) & ~0xfffull & ((1ull << 52) - 1);
@@ -60,4 +70,5 @@ void apic_guard_init(void)
 	ept_map(&guest_mem.ept, apic_base, apic_base, 4096, EPT_R | EPT_MEMTYPE(EPT_MT_UC));
 	guest_memory_flush();
 	msr_intercept(MSR_X2APIC_ICR, false, true);
+	msr_intercept(MSR_APIC_BASE, false, true);
 }

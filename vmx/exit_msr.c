@@ -37,14 +37,19 @@ void exit_rdmsr(struct vcpu *v)
 }
 
 /* WRMSR: ECX = MSR, value in EDX:EAX. The x2APIC ICR goes to the hardware unless it would start
- * another processor (devices/apic_guard.c); every other intercepted MSR is read-only or absent:
- * #GP. */
+ * another processor, IA32_APIC_BASE unless it would move the APIC (devices/apic_guard.c); every
+ * other intercepted MSR is read-only or absent: #GP. */
 void exit_wrmsr(struct vcpu *v)
 {
 	uint64_t value = v->gpr[GPR_RDX] << 32 | (uint32_t)v->gpr[GPR_RAX];
 	if (msr_index(v) == MSR_X2APIC_ICR) {
 		if (apic_guard_icr_allowed(value))
 			wrmsr(MSR_X2APIC_ICR, value);
+		vcpu_skip_instruction(v);
+		return;
+	}
+	if (msr_index(v) == MSR_IA32_APIC_BASE && apic_guard_base_allowed(value)) {
+		wrmsr(MSR_IA32_APIC_BASE, value); /* enable / x2APIC mode: the guest's APIC, its choice */
 		vcpu_skip_instruction(v);
 		return;
 	}

@@ -270,6 +270,13 @@ static void test_no_processor_started(void)
 	for (volatile int i = 0; i < 200000; i++)
 		;
 	GCHECK(*marker == 0, "apic: INIT and start-up IPIs to another processor are dropped (marker 0x%x)", *marker);
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x1b));
+	uint64_t base = (uint64_t)hi << 32 | lo;
+	int moved = PROBE("wrmsr", : : "c"(0x1b), "a"((uint32_t)((base & 0xfff) | 0xfed00000u)), "d"(hi) : "r11", "memory");
+	int same = PROBE("wrmsr", : : "c"(0x1b), "a"(lo), "d"(hi) : "r11", "memory");
+	GCHECK(moved == 13 && same == -1 && lapic_read(0x30) != ~0u,
+	       "apic: moving the APIC base -> #GP, rewriting it unchanged works (vectors %d, %d)", moved, same);
 }
 
 void run_pci_tests(const struct guest_info *info)
