@@ -422,9 +422,11 @@ static bool mov_fast_path(struct vcpu *v, const struct x86_insn *in, enum x86_mo
 	unsigned size = in->memsize;
 	if ((gpa & 0xfff) + size > 0x1000)
 		return false; /* split across pages: the general path */
-	/* A misconfiguration exit is always emulated MMIO: straight to the device. */
+	/* Straight to the device: a misconfiguration exit is always emulated MMIO, and a violation
+	 * that reaches emulation is a device page mapped read-only (ECAM, the local APIC) or memory
+	 * the guest may not write (no device there: the general access below drops the write). */
 	const struct range_entry *dev = 0;
-	if (v->exit_reason == EXIT_EPT_MISCONFIG && !(gpa & (size - 1)))
+	if (!(gpa & (size - 1)))
 		dev = mmio_device(e, gpa);
 	if (mov == X86_MOV_LOAD) {
 		if (dev)
