@@ -18,7 +18,6 @@
 #include "mm/heap.h"
 #include "boot/console.h"
 
-
 /* DMA: guest RAM only — never hypervisor memory, never device memory (virtio 1.2 §2.7: the
  * rings and buffers are in guest memory). */
 static void *dma_map(void *ctx, uint64_t gpa, uint64_t len)
