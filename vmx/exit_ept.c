@@ -27,8 +27,9 @@ static bool redeliver_interrupted_event(void)
 	return true;
 }
 
-/* EPT violation: the guest wrote to a read-only device page (the ECAM window: reads run on the
- * hardware, writes are emulated) or touched hidden (hypervisor) memory or memory above the map.
+/* EPT violation: the guest wrote to a read-only device page (the ECAM window, or the local APIC:
+ * reads run on the hardware, writes are emulated so that INIT/SIPI can be dropped,
+ * devices/apic_guard.c) or touched hidden (hypervisor) memory or memory above the map.
  * Reads of hidden memory return ones without an exit (the ones page); what arrives is a write,
  * a fetch, or an access to an unmapped page. A page above the map becomes a ones page; a write
  * is completed by emulating the instruction with the write dropped. */
