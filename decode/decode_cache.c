@@ -6,6 +6,8 @@ enum x86_mov_class x86_mov_class(const struct x86_insn *in)
 {
 	if (in->op != X86_OP_MOV || (in->prefixes & X86_PFX_LOCK) || in->memsize > 8)
 		return X86_MOV_OTHER;
+	if (in->reg == X86_RSP && in->form != X86_FORM_M_I)
+		return X86_MOV_OTHER; /* see decode_cache.h */
 	switch (in->form) {
 	case X86_FORM_R_M: return X86_MOV_LOAD;
 	case X86_FORM_M_R: return X86_MOV_STORE;
@@ -33,10 +35,10 @@ static void invalidate(struct x86_dcache_entry *e)
 	e->code = 0;
 }
 
-const struct x86_dcache_entry *x86_dcache_find(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx)
+const struct x86_dcache_entry *x86_dcache_find(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t key)
 {
 	const struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
-	if (e->valid && e->la == la && e->cr3 == cr3 && e->ctx == ctx)
+	if (e->valid && e->la == la && e->cr3 == cr3 && e->key == key)
 		return e;
 	c->misses++;
 	return NULL;
@@ -61,34 +63,31 @@ bool x86_dcache_match(struct x86_dcache *c, const struct x86_dcache_entry *e, co
 	return false;
 }
 
-struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx,
+struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t key,
 					   const uint8_t *bytes, const struct x86_insn *insn)
 {
 	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
 	unsigned len = insn->len; /* 1..15 */
 	e->la = la;
 	e->cr3 = cr3;
-	e->ctx = ctx;
+	e->key = key;
 	byte_masks(len, e->mask);
 	e->bytes[0] = x86_load64(bytes) & e->mask[0];
 	e->bytes[1] = x86_load64(bytes + 8) & e->mask[1];
 	e->insn = *insn;
 	e->mov = (uint8_t)x86_mov_class(insn);
 	e->code = 0;
-	e->nwit = 0;
+	e->gen = 0;
 	e->user = 0;
 	e->valid = 1;
 	return e;
 }
 
-struct x86_dcache_entry *x86_dcache_insert_in_place(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx,
-						    const uint8_t *code, const struct x86_insn *insn,
-						    const struct x86_witness *wit, unsigned n)
+struct x86_dcache_entry *x86_dcache_insert_in_place(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t key,
+						    const uint8_t *code, const struct x86_insn *insn, uint64_t gen)
 {
-	struct x86_dcache_entry *e = x86_dcache_insert(c, la, cr3, ctx, code, insn);
-	for (unsigned i = 0; i < n; i++)
-		e->wit[i] = wit[i];
-	e->nwit = (uint8_t)n;
+	struct x86_dcache_entry *e = x86_dcache_insert(c, la, cr3, key, code, insn);
+	e->gen = gen;
 	e->code = code;
 	return e;
 }

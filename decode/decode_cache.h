@@ -1,17 +1,17 @@
 /*
  * Decode cache: a small direct-mapped cache of decoded instructions keyed by the linear address
- * of the instruction, CR3 and the code context (x86_code_ctx: the bits of CR0, CR4, EFER, CS and
- * the CPL that decoding and the code page's translation depend on). Entries keep the
+ * of the instruction, CR3 and the fetch key (x86_fetch_key: the bits of CR0, CR4, EFER and CS
+ * that decoding and the form of the code page's translation depend on). Entries keep the
  * instruction bytes; a lookup hits only if the bytes at the address are still the same
  * (self-modifying code, remapped pages and CR3 reuse stay correct), so a repeated MMIO access
  * costs a compare instead of a decode.
  *
  * In-place entries (x86_dcache_insert_in_place) also remember where the bytes are in host memory
- * and the guest paging entries their translation was read from ("witnesses": a host pointer to
- * each entry's aligned 8-byte word and the value seen). A hit re-reads the witnesses and the
- * bytes in place: no page walk, no copy. Unchanged paging entries give the same translation by
- * construction, so a remapped code page is never missed. (A 4-byte entry of 32-bit paging is
- * witnessed with its neighbour; a change there only costs a miss.)
+ * and a generation number from the caller: the entry is valid only while the caller's
+ * generation is unchanged. minihv moves its generation whenever the guest writes a page its
+ * code translations were read from (ept/write_watch.h), so an unchanged generation means an
+ * unchanged translation. A hit compares the key, the generation and the bytes in place: no page
+ * walk, no copy.
  *
  * An entry can also carry one resolved object for its user (minihv: the MMIO range the
  * instruction touched) with a generation number, so the user can skip its own lookup.
@@ -23,24 +23,17 @@
 #include "decode/x86_regs.h"
 
 #define X86_DCACHE_ENTRIES 64 /* power of two */
-#define X86_DCACHE_WITNESSES 5 /* paging entries of the deepest walk (5-level paging) */
-
-struct x86_witness {
-	const volatile uint64_t *word; /* the aligned 8-byte word holding the paging entry */
-	uint64_t value;                /* its value after the walk */
-};
-
 struct x86_dcache_entry {
-	uint64_t la, cr3, ctx;              /* key */
-	uint64_t bytes[2], mask[2];         /* the instruction's bytes (little-endian words) and which count */
+	uint64_t la, cr3, key;              /* key (key: x86_fetch_key) */
 	const uint8_t *code;                /* in-place entries: the bytes in host memory; else NULL */
-	struct x86_witness wit[X86_DCACHE_WITNESSES];
-	uint8_t nwit, valid;
-	uint8_t mov;                        /* enum x86_mov_class of insn */
-	struct x86_insn insn;
+	uint64_t gen;                       /* in-place entries: the caller's generation at insertion */
+	uint64_t bytes[2], mask[2];         /* the instruction's bytes (little-endian words) and which count */
 	const void *user;                   /* resolved by the user for this instruction, or NULL */
 	uint64_t user_gen;
-};
+	struct x86_insn insn;
+	uint8_t mov;                        /* enum x86_mov_class of insn */
+	uint8_t valid;
+} __attribute__((aligned(128)));        /* a power of two: the slot's address is a shift */
 
 struct x86_dcache {
 	struct x86_dcache_entry entry[X86_DCACHE_ENTRIES];
@@ -48,12 +41,16 @@ struct x86_dcache {
 };
 
 /* Plain MOVs between a register or an immediate and one memory operand of at most 8 bytes (the
- * readl/writel of every driver): a caller can complete them from the access's address alone. */
+ * readl/writel of every driver): a caller can complete them from the access's address alone.
+ * A register operand of RSP (SP, ESP, SPL) is left to the emulator: a hypervisor keeps the
+ * guest's RSP in the VMCS, apart from the GPRs its exit stub saves. */
 enum x86_mov_class { X86_MOV_OTHER, X86_MOV_LOAD, X86_MOV_STORE, X86_MOV_STORE_IMM };
 enum x86_mov_class x86_mov_class(const struct x86_insn *in);
 
-/* The code context of a cache key: CR0.PE/WP/PG, CR4.PSE/PAE/LA57/SMEP/SMAP/PKE, EFER.LMA/NXE,
- * CS.L/D and the CPL, packed into one word (CR4's bits in the upper half). */
+/* The code context of the translation cache's key (minihv's vmx/emulate_insn.c): CR0.PE/WP/PG,
+ * CR4.PSE/PAE/LA57/SMEP/SMAP/PKE, EFER.LMA/NXE, CS.L/D and the CPL — everything a page walk's
+ * result and its access-rights checks depend on — packed into one word (CR4's bits in the upper
+ * half). */
 #define X86_CR4_PKE (1ull << 22)
 static inline uint64_t x86_code_ctx_of(uint64_t cr0, uint64_t cr4, uint64_t efer, uint32_t cs_ar, unsigned cpl)
 {
@@ -67,6 +64,31 @@ static inline uint64_t x86_code_ctx(const struct x86_regs *r)
 	return x86_code_ctx_of(r->cr0, r->cr4, r->efer, r->seg[X86_CS].ar, r->cpl);
 }
 
+/*
+ * The decode cache's key context: what decoding (the code size: EFER.LMA, CS.L, CS.D) and the
+ * form of the code page's translation (CR0.PE/PG, CR4.PSE/PAE/LA57, EFER.LMA) depend on. No
+ * access rights (CPL, WP, SMEP, NX): a cached decoding is used only for an instruction the CPU
+ * has just fetched under the current rights — its data access is what exited, and the guest's
+ * paging checks come before EPT's (SDM vol.3C 29.3.3) — and x86_fetch_decode re-fetches with
+ * the rights checked. The bits do not overlap, so they stay in place.
+ */
+static inline uint64_t x86_fetch_key(uint64_t cr0, uint64_t cr4, uint64_t efer, uint32_t cs_ar)
+{
+	return (cr0 & (X86_CR0_PE | X86_CR0_PG)) | (cr4 & (X86_CR4_PSE | X86_CR4_PAE | X86_CR4_LA57)) |
+	       (efer & X86_EFER_LMA) | (cs_ar & (X86_AR_L | X86_AR_DB));
+}
+
+static inline uint64_t x86_fetch_key_of(const struct x86_regs *r)
+{
+	return x86_fetch_key(r->cr0, r->cr4, r->efer, r->seg[X86_CS].ar);
+}
+
+/* A fetch key of 64-bit mode (EFER.LMA and CS.L). */
+static inline bool x86_fetch_key_is_64(uint64_t key)
+{
+	return (key & (X86_EFER_LMA | X86_AR_L)) == (X86_EFER_LMA | X86_AR_L);
+}
+
 void x86_dcache_init(struct x86_dcache *c);
 void x86_dcache_flush(struct x86_dcache *c);
 
@@ -77,19 +99,18 @@ static inline unsigned x86_dcache_slot(uint64_t la, uint64_t cr3)
 }
 
 /* Step 1: the entry for the key or NULL; a NULL counts as a miss. */
-const struct x86_dcache_entry *x86_dcache_find(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx);
+const struct x86_dcache_entry *x86_dcache_find(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t key);
 /* Step 2: after fetching n bytes at the address (n >= e->insn.len wanted; 16 bytes readable at
  * `bytes`), true if they still match; counts the hit, or the miss (and drops the entry). */
 bool x86_dcache_match(struct x86_dcache *c, const struct x86_dcache_entry *e, const uint8_t *bytes, size_t n);
 /* Remembers a successful decode of bytes[0..insn->len) under the key (16 bytes readable at
  * `bytes`); returns the entry. */
-struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx,
+struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t key,
 					   const uint8_t *bytes, const struct x86_insn *insn);
-/* The same as an in-place entry: the bytes stay at `code` (host memory, 16 bytes readable),
- * reached through the n witnesses (n <= X86_DCACHE_WITNESSES). */
-struct x86_dcache_entry *x86_dcache_insert_in_place(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t ctx,
-						    const uint8_t *code, const struct x86_insn *insn,
-						    const struct x86_witness *wit, unsigned n);
+/* The same as an in-place entry: the bytes stay at `code` (host memory, 16 bytes readable) and
+ * the entry is valid while the caller's generation is gen. */
+struct x86_dcache_entry *x86_dcache_insert_in_place(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t key,
+						    const uint8_t *code, const struct x86_insn *insn, uint64_t gen);
 
 static inline uint64_t x86_load64(const uint8_t *p)
 {
@@ -99,19 +120,16 @@ static inline uint64_t x86_load64(const uint8_t *p)
 }
 
 /*
- * The hot path: the in-place entry for the key whose witnesses and bytes still hold, or NULL
- * (then take the general path, which replaces the entry). Counts the hit; a NULL is counted
- * by the general path's lookup.
+ * The hot path: the in-place entry for the key, built under generation gen, whose bytes are
+ * still the same, or NULL (then take the general path, which replaces the entry). Counts the
+ * hit; a NULL is counted by the general path's lookup.
  */
 static inline struct x86_dcache_entry *x86_dcache_lookup_in_place(struct x86_dcache *c, uint64_t la,
-									  uint64_t cr3, uint64_t ctx)
+									  uint64_t cr3, uint64_t key, uint64_t gen)
 {
 	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
-	if (!e->code || e->la != la || e->cr3 != cr3 || e->ctx != ctx) /* code is NULL when invalid */
+	if (e->la != la || e->cr3 != cr3 || e->key != key || e->gen != gen || !e->code) /* code: NULL when invalid */
 		return 0;
-	for (unsigned i = 0; i < e->nwit; i++)
-		if (*e->wit[i].word != e->wit[i].value)
-			return 0;
 	if (((x86_load64(e->code) ^ e->bytes[0]) & e->mask[0]) | ((x86_load64(e->code + 8) ^ e->bytes[1]) & e->mask[1]))
 		return 0;
 	c->hits++;

@@ -18,32 +18,6 @@ static inline uint64_t sign_extend(uint64_t v, unsigned size)
 	return (uint64_t)((int64_t)(v << sh) >> sh);
 }
 
-uint64_t x86_reg_get(const struct x86_regs *r, unsigned reg, unsigned size)
-{
-	if (reg >= X86_REG_AH)
-		return (r->gpr[reg - X86_REG_AH] >> 8) & 0xff;
-	return r->gpr[reg] & x86_size_mask(size);
-}
-
-/* 64-bit writes replace, 32-bit writes zero-extend, 8/16-bit writes merge (SDM vol.1 3.4.1.1). */
-void x86_reg_set(struct x86_regs *r, unsigned reg, unsigned size, uint64_t v)
-{
-	if (reg >= X86_REG_AH) {
-		uint64_t *g = &r->gpr[reg - X86_REG_AH];
-		*g = (*g & ~0xff00ull) | ((v & 0xff) << 8);
-		return;
-	}
-	uint64_t *g = &r->gpr[reg];
-	if (size == 8) {
-		*g = v;
-	} else if (size == 4) {
-		*g = (uint32_t)v;
-	} else {
-		uint64_t m = x86_size_mask(size);
-		*g = (*g & ~m) | (v & m);
-	}
-}
-
 static inline bool canonical(uint64_t a, unsigned bits)
 {
 	unsigned sh = 64 - bits;

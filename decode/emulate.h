@@ -21,6 +21,7 @@
 #ifndef DECODE_EMULATE_H
 #define DECODE_EMULATE_H
 #include "decode/x86_decode.h"
+#include "decode/alu.h"
 
 enum x86_emu_status {
 	X86_EMU_OK = 0,
@@ -72,9 +73,32 @@ int x86_seg_linear(const struct x86_regs *r, enum x86_mode mode, unsigned seg, u
 		   unsigned size, bool write, uint64_t *la, struct x86_fault *fault);
 
 /* A register operand as struct x86_insn names it (GPR 0-15, AH..BH as 16-19) of `size` bytes;
- * writes follow x86 rules: 64-bit replace, 32-bit zero-extend, 8/16-bit merge (SDM vol.1 3.4.1.1). */
-uint64_t x86_reg_get(const struct x86_regs *r, unsigned reg, unsigned size);
-void x86_reg_set(struct x86_regs *r, unsigned reg, unsigned size, uint64_t v);
+ * writes follow x86 rules: 64-bit replace, 32-bit zero-extend, 8/16-bit merge (SDM vol.1 3.4.1.1).
+ * Inline: the hypervisor's MMIO hot path uses them. */
+static inline uint64_t x86_reg_get(const struct x86_regs *r, unsigned reg, unsigned size)
+{
+	if (reg >= X86_REG_AH)
+		return (r->gpr[reg - X86_REG_AH] >> 8) & 0xff;
+	return r->gpr[reg] & x86_size_mask(size);
+}
+
+static inline void x86_reg_set(struct x86_regs *r, unsigned reg, unsigned size, uint64_t v)
+{
+	if (reg >= X86_REG_AH) {
+		uint64_t *g = &r->gpr[reg - X86_REG_AH];
+		*g = (*g & ~0xff00ull) | ((v & 0xff) << 8);
+		return;
+	}
+	uint64_t *g = &r->gpr[reg];
+	if (size == 8) {
+		*g = v;
+	} else if (size == 4) {
+		*g = (uint32_t)v;
+	} else {
+		uint64_t m = x86_size_mask(size);
+		*g = (*g & ~m) | (v & m);
+	}
+}
 
 /* Effective address (offset within the segment) of the ModRM / moffs memory operand. */
 uint64_t x86_effective_address(const struct x86_insn *in, const struct x86_regs *r);

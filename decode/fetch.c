@@ -29,7 +29,7 @@ int x86_fetch_decode(const struct x86_linear_ctx *c, struct x86_dcache *cache,
 	int frc;
 	struct x86_fault ffault;
 	if (cache) {
-		const struct x86_dcache_entry *e = x86_dcache_find(cache, la, r->cr3, x86_code_ctx(r));
+		const struct x86_dcache_entry *e = x86_dcache_find(cache, la, r->cr3, x86_fetch_key_of(r));
 		if (e) {
 			unsigned got = x86_linear_fetch(c, la, bytes, e->insn.len, &frc, &ffault);
 			if (x86_dcache_match(cache, e, bytes, got)) {
@@ -42,7 +42,7 @@ int x86_fetch_decode(const struct x86_linear_ctx *c, struct x86_dcache *cache,
 	int rc = x86_decode(bytes, got, mode, insn);
 	if (rc == X86_DEC_OK) {
 		if (cache)
-			x86_dcache_insert(cache, la, r->cr3, x86_code_ctx(r), bytes, insn);
+			x86_dcache_insert(cache, la, r->cr3, x86_fetch_key_of(r), bytes, insn);
 		return X86_EMU_OK;
 	}
 	if (rc == X86_DEC_TRUNCATED) {

@@ -12,8 +12,18 @@ struct guest_memory guest_mem;
 #define PAGE_DOWN(x) ((x) & ~0xfffull)
 #define PAGE_UP(x) PAGE_DOWN((x) + 0xfff)
 
+/* While a write watch is set up, EPT tables come from a fixed budget and an empty pool is a
+ * refusal, not a panic: a guest's page tables decide how many large pages get split. */
+static bool watch_alloc;
+static unsigned watch_tables_left = WATCH_EPT_TABLES;
+
 static void *ept_alloc(void *ctx, uint64_t *pa)
 {
+	if (watch_alloc) {
+		if (!watch_tables_left || heap_used() + 4096 > heap_size())
+			return NULL;
+		watch_tables_left--;
+	}
 	void *p = heap_alloc_pages(1);
 	*pa = virt_to_phys(p);
 	return p;
@@ -132,6 +142,25 @@ void guest_memory_restore(uint64_t gpa, uint64_t len)
 	guest_memory_flush();
 }
 
+uint64_t guest_memory_watch(const uint64_t *gpa, unsigned n)
+{
+	bool flush = false;
+	watch_alloc = true;
+	uint64_t gen = write_watch_pages(&guest_mem.watch, &guest_mem.ept, gpa, n, &flush);
+	watch_alloc = false;
+	if (flush)
+		guest_memory_flush();
+	return gen;
+}
+
+bool guest_memory_written(uint64_t gpa, uint64_t len)
+{
+	if (!write_watch_written(&guest_mem.watch, &guest_mem.ept, gpa, len))
+		return false;
+	guest_memory_flush();
+	return true;
+}
+
 bool guest_memory_set_mmio(uint64_t gpa, uint64_t len)
 {
 	gpa = PAGE_DOWN(gpa);
@@ -150,6 +179,7 @@ int guest_memory_build(const struct boot_info *bi)
 {
 	struct guest_memory *g = &guest_mem;
 	g->boot = bi;
+	write_watch_init(&g->watch);
 	uint64_t top = 4 * GIB;
 	for (unsigned i = 0; i < bi->n_mmap; i++)
 		if (bi->mmap[i].base + bi->mmap[i].len > top)

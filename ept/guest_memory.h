@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ept/ept.h"
+#include "ept/write_watch.h"
 #include "boot/bootinfo.h"
 
 #define HIDDEN_MAX 24
@@ -34,6 +35,7 @@ struct guest_memory {
 	const struct boot_info *boot;
 	struct { uint64_t base, end; } ram[2 * HIDDEN_MAX + 16]; /* guest RAM, sorted */
 	unsigned n_ram;
+	struct write_watch watch; /* pages the hypervisor's caches depend on (ept/write_watch.h) */
 };
 
 extern struct guest_memory guest_mem;
@@ -55,4 +57,15 @@ void guest_memory_restore(uint64_t gpa, uint64_t len);
 /* Makes [gpa, gpa+len) emulated MMIO (misconfiguration entries) and flushes; refuses (logged)
  * ranges over hypervisor memory. */
 bool guest_memory_set_mmio(uint64_t gpa, uint64_t len);
+
+/* Write watches (ept/write_watch.h) on the pages holding gpa[0..n): the generation under which
+ * they are all watched, or 0 (then cache nothing on them). Splitting large EPT pages for watches
+ * uses at most WATCH_EPT_TABLES tables; when they are used up, watching fails. Flushes. */
+#define WATCH_EPT_TABLES 256
+uint64_t guest_memory_watch(const uint64_t *gpa, unsigned n);
+/* [gpa, gpa+len) was written by the guest (an EPT violation) or a device: watches on it end
+ * (flushed); true if there was one. */
+bool guest_memory_written(uint64_t gpa, uint64_t len);
+/* The current watch generation: a cache entry built under another one is stale. */
+static inline uint64_t guest_memory_watch_generation(void) { return guest_mem.watch.generation; }
 #endif

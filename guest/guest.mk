@@ -3,7 +3,8 @@
 GUEST_CFLAGS := $(filter-out -mcmodel=kernel -DMINIHV_HYPERVISOR=1,$(HV_CFLAGS)) -mcmodel=small
 GUEST_SRCS := guest/selftest/start.S guest/selftest/gsupport.c guest/selftest/tests.c \
 	guest/selftest/bench.c guest/selftest/main.c guest/selftest/mmio_forms_asm.S guest/selftest/mmio_forms.c \
-	guest/selftest/pci_access.c guest/selftest/pci_tests.c guest/selftest/virtio_tests.c lib/fmt.c lib/string.c
+	guest/selftest/pci_access.c guest/selftest/pci_tests.c guest/selftest/virtio_tests.c guest/selftest/dcache_tests.c \
+	lib/fmt.c lib/string.c
 GUEST_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(GUEST_SRCS)))
 
 HV_SRCS += guest/loader.c guest/selftest_image.S

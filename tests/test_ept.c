@@ -2,20 +2,10 @@
  * unmapped kinds, and a randomized comparison against a page-granular reference model. */
 #include "ept/ept.h"
 #include "tests/check.h"
+#include "tests/ept_host_tables.h"
 #include <stdlib.h>
 #include <string.h>
 
-static void *host_alloc(void *ctx, uint64_t *pa)
-{
-	int *budget = ctx;
-	if (budget && (*budget)-- <= 0)
-		return NULL;
-	void *p = aligned_alloc(4096, 4096);
-	memset(p, 0, 4096);
-	*pa = (uint64_t)(uintptr_t)p; /* host tests: "physical" = pointer */
-	return p;
-}
-static void *host_ptr(void *ctx, uint64_t pa) { return (void *)(uintptr_t)pa; }
 
 #define GIB (1ull << 30)
 #define MIB (1ull << 20)

@@ -79,21 +79,20 @@ static void copy_bytes(void *dst, const void *src, unsigned n)
 		memcpy(dst, src, n);
 }
 
-/* While a walk for the translation cache runs, the paging-entry reads are recorded here. */
+/* While a walk for the translation cache runs, the guest-physical addresses of the paging
+ * entries it reads are recorded here (the pages to watch). */
+#define WALK_LEVELS 5 /* the deepest walk: 5-level paging */
 static struct {
 	bool on;
 	unsigned n;
-	uint64_t gpa[X86_DCACHE_WITNESSES];
-	uint8_t size[X86_DCACHE_WITNESSES];
+	uint64_t gpa[WALK_LEVELS];
 } walk_record;
 
 static int phys_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
 {
 	uint64_t hpa;
-	if (walk_record.on && walk_record.n < X86_DCACHE_WITNESSES) {
-		walk_record.gpa[walk_record.n] = gpa;
-		walk_record.size[walk_record.n++] = (uint8_t)n;
-	}
+	if (walk_record.on && walk_record.n < WALK_LEVELS)
+		walk_record.gpa[walk_record.n++] = gpa;
 	switch (classify(gpa, &hpa)) {
 	case PHYS_DIRECT:
 	case PHYS_READ_ONLY: copy_bytes(buf, (void *)(uintptr_t)hpa, n); break;
@@ -165,44 +164,21 @@ static const struct x86_emu_ops emu_ops = { x86_linear_read, x86_linear_write, g
 /*
  * Validated translation cache. A guest page walk costs hundreds of instructions; the same few
  * pages (the driver's code, the device's registers) are walked on every MMIO exit. An entry
- * remembers a walk's result together with the paging entries it read, as witnesses (see
- * decode/decode_cache.h); a hit re-reads and compares them (a handful of loads), so a changed
- * page table is never missed — unchanged entries give the same translation, by construction.
+ * remembers a walk's result; the pages holding the paging entries it read are write-watched
+ * (ept/write_watch.h), and the entry is valid while the watch generation is unchanged: any guest
+ * write to one of those pages moves the generation, so a changed page table is never missed.
  * The key holds the code context (x86_code_ctx: paging mode bits, CPL) and the access kind.
  */
 #define XLAT_ENTRIES 32
 struct xlat_entry {
 	uint64_t la_page, gpa_page, cr3, ctx;
+	uint64_t gen; /* the watch generation it was built under; 0: invalid */
 	unsigned access; /* X86_XLAT_* | 0x100 when RFLAGS.AC counts (SMAP, data accesses) */
-	unsigned n; /* witnesses; 0 with paging off */
-	bool valid, ram; /* ram: the page is guest RAM (code can be read in place) */
-	struct x86_witness wit[X86_DCACHE_WITNESSES];
+	bool ram; /* the page is guest RAM (code can be read in place) */
 };
 static struct xlat_entry xlat_cache[XLAT_ENTRIES];
 
-static bool witnesses_hold(const struct x86_witness *w, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (*w[i].word != w[i].value)
-			return false;
-	return true;
-}
-
-/* The walk just recorded, as witnesses; false if a paging structure is outside RAM. */
-static bool record_witnesses(struct x86_witness *w)
-{
-	for (unsigned i = 0; i < walk_record.n; i++) {
-		uint64_t gpa = walk_record.gpa[i];
-		unsigned size = walk_record.size[i];
-		if ((size != 4 && size != 8) || (gpa & (size - 1)) || !guest_memory_is_ram(gpa))
-			return false;
-		w[i].word = (const volatile uint64_t *)(uintptr_t)(gpa & ~7ull);
-		w[i].value = *w[i].word; /* after the walk's accessed/dirty updates */
-	}
-	return true;
-}
-
-/* A walk for the cache entry e (the slot of la): translation, witnesses, the entry. */
+/* A walk for the cache entry e (the slot of la): translation, watches, the entry. */
 static __attribute__((noinline)) int translate_miss(const struct x86_linear_ctx *c, struct xlat_entry *e, uint64_t la,
 						    unsigned access, uint64_t ctx, uint64_t *gpa, struct x86_fault *fault,
 						    const struct xlat_entry **hit)
@@ -214,17 +190,19 @@ static __attribute__((noinline)) int translate_miss(const struct x86_linear_ctx 
 	walk_record.n = 0;
 	int rc = x86_translate(r, c->phys, c->phys_ctx, la, access & 0xff, gpa, fault);
 	walk_record.on = false;
-	e->valid = false;
-	if (rc != X86_EMU_OK || !record_witnesses(e->wit))
-		return rc; /* a fault, or paging structures outside RAM */
+	e->gen = 0;
+	if (rc != X86_EMU_OK)
+		return rc;
+	uint64_t gen = guest_memory_watch(walk_record.gpa, walk_record.n);
+	if (!gen)
+		return rc; /* paging structures that cannot be watched: not cached */
 	e->la_page = la & ~0xfffull;
 	e->gpa_page = *gpa & ~0xfffull;
 	e->cr3 = r->cr3;
 	e->ctx = ctx;
 	e->access = access;
-	e->n = walk_record.n;
 	e->ram = guest_memory_is_ram(*gpa);
-	e->valid = true;
+	e->gen = gen;
 	*hit = e;
 	return rc;
 }
@@ -235,8 +213,8 @@ static inline int translate_page(const struct x86_linear_ctx *c, uint64_t la, un
 				 uint64_t *gpa, struct x86_fault *fault, const struct xlat_entry **hit)
 {
 	struct xlat_entry *e = &xlat_cache[(la >> 12) % XLAT_ENTRIES];
-	if (e->valid && e->la_page == (la & ~0xfffull) && e->cr3 == c->regs->cr3 && e->ctx == ctx &&
-	    e->access == access && witnesses_hold(e->wit, e->n)) {
+	if (e->gen == guest_memory_watch_generation() && e->la_page == (la & ~0xfffull) && e->cr3 == c->regs->cr3 &&
+	    e->ctx == ctx && e->access == access) {
 		emulation_stats.xlat_hits++;
 		*gpa = e->gpa_page | (la & 0xfff);
 		*hit = e;
@@ -359,16 +337,17 @@ static void complete_instruction(struct vcpu *v, uint64_t next_rip, enum x86_mod
  * A cache miss with the instruction's bytes in place: all 16 bytes the cache compares lie in one
  * page of guest RAM whose translation the translation cache holds (the common case). The
  * exiting instruction was just fetched by the CPU, so RIP is canonical and inside CS. Recognises
- * the notify instruction, else decodes; caches the result as an in-place entry with the code
- * page's witnesses. X86_EMU_OK with *out set; X86_EMU_FAULT (#UD, #GP for over 15 bytes); or
- * X86_EMU_ERROR: not in place, take the general path.
+ * the notify instruction, else decodes; caches the result as an in-place entry under the watch
+ * generation of the code page's translation. X86_EMU_OK with *out set; X86_EMU_FAULT (#UD, #GP
+ * for over 15 bytes); or X86_EMU_ERROR: not in place, take the general path.
  */
-static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t ctx, enum x86_mode mode,
+static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t key, enum x86_mode mode,
 			  struct x86_dcache_entry **out, struct x86_fault *fault)
 {
 	uint64_t gpa;
 	const struct xlat_entry *page;
-	if ((la & 0xfff) > 0x1000 - 16 || translate_page(c, la, X86_XLAT_FETCH, ctx, &gpa, fault, &page) != X86_EMU_OK ||
+	if ((la & 0xfff) > 0x1000 - 16 ||
+	    translate_page(c, la, X86_XLAT_FETCH, x86_code_ctx(c->regs), &gpa, fault, &page) != X86_EMU_OK ||
 	    !page || !page->ram)
 		return X86_EMU_ERROR;
 	const uint8_t *code = (const uint8_t *)(uintptr_t)gpa;
@@ -382,7 +361,7 @@ static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t 
 		if (d != X86_DEC_OK)
 			return x86_fault_raise(fault, d == X86_DEC_TOO_LONG ? X86_EXC_GP : X86_EXC_UD, d == X86_DEC_TOO_LONG);
 	}
-	*out = x86_dcache_insert_in_place(&dcache, la, c->regs->cr3, ctx, code, in, page->wit, page->n);
+	*out = x86_dcache_insert_in_place(&dcache, la, c->regs->cr3, key, code, in, page->gen);
 	return X86_EMU_OK;
 }
 
@@ -468,26 +447,27 @@ static bool finish_emulation(struct vcpu *v, int rc, const struct x86_fault *fau
 	return true;
 }
 
-/* Everything but the hot path: the general fetch, decode and emulation. The fetch registers
- * are loaded; in 64-bit mode the in-place lookup was done already and found e (or NULL). */
+/* Everything but the hot path: the general fetch, decode and emulation. In 64-bit mode the
+ * in-place lookup was done already and found e (or NULL). */
 static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86_dcache_entry *e)
 {
 	struct x86_regs *r = &v->regs; /* the emulator works on the saved GPRs in place */
+	load_fetch_regs(r);
 	struct x86_linear_ctx ctx;
 	enum x86_mode mode = x86_regs_mode(r);
 	uint64_t la = mode == X86_MODE_64 ? r->rip : (uint32_t)(r->seg[X86_CS].base + r->rip);
-	uint64_t code_ctx = x86_code_ctx(r);
+	uint64_t key = x86_fetch_key_of(r);
 	struct x86_fault fault;
 	struct x86_insn fetched;
 	const struct x86_insn *insn = &fetched;
 
 	if (mode != X86_MODE_64) /* cached with its bytes in place and still the same? */
-		e = x86_dcache_lookup_in_place(&dcache, la, r->cr3, code_ctx);
+		e = x86_dcache_lookup_in_place(&dcache, la, r->cr3, key, guest_memory_watch_generation());
 	int rc = X86_EMU_OK;
 	if (!e) {
 		ctx = (struct x86_linear_ctx){ r, &fetch_phys, 0, 0, translate_cached };
 		dcache.misses++;
-		rc = cache_in_place(&ctx, la, code_ctx, mode, &e, &fault);
+		rc = cache_in_place(&ctx, la, key, mode, &e, &fault);
 		if (rc == X86_EMU_ERROR) /* bytes across a page end or outside RAM: fetch them */
 			rc = x86_fetch_decode(&ctx, 0, &fetched, &fault);
 	}
@@ -521,15 +501,49 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
 	}
 }
 
-/* The hot path first: a cached MOV in 64-bit mode whose bytes and translation still hold. */
+/*
+ * The hot path: in 64-bit mode, a cached plain MOV whose bytes and code translation still hold,
+ * to the device its cache entry remembers (e->user is set only for such MOVs, by mmio_device).
+ * It reads only what that needs from the VMCS (RIP, CR3, the fetch key's registers, the
+ * access's GPA) and calls the device directly. Returns false when any of that does not hold
+ * (emulate_general then does the full work).
+ */
+static inline bool mov_hot_path(struct vcpu *v, struct x86_dcache_entry *e, uint64_t rip)
+{
+	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+	const struct range_entry *d = e->user;
+	unsigned size = e->insn.memsize;
+	if (e->user_gen != range_generation(&mmio_space) || gpa - d->base >= d->len || (gpa & (size - 1)))
+		return false;
+	if (e->mov == X86_MOV_LOAD) {
+		uint64_t value;
+		range_entry_read(d, gpa, size, &value);
+		x86_reg_set(&v->regs, e->insn.reg, e->insn.opsize, value);
+	} else {
+		uint64_t value = e->mov == X86_MOV_STORE_IMM ? e->insn.imm : x86_reg_get(&v->regs, e->insn.reg, size);
+		range_entry_write(d, gpa, size, value);
+	}
+	/* complete_instruction, inline: RIP, the STI/MOV-SS shadow, RF (SDM vol.3A 18.3.1.1) */
+	vmwrite(VMCS_GUEST_RIP, rip + e->insn.len);
+	uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	if (__builtin_expect(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS), 0))
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+	uint64_t rflags = vmread(VMCS_GUEST_RFLAGS);
+	if (__builtin_expect(rflags & X86_FL_RF, 0))
+		vmwrite(VMCS_GUEST_RFLAGS, rflags & ~X86_FL_RF);
+	emulation_stats.mov_fast++;
+	return true;
+}
+
 void emulate_current_instruction(struct vcpu *v)
 {
-	struct x86_regs *r = &v->regs;
+	uint64_t rip = vmread(VMCS_GUEST_RIP), cr3 = vmread(VMCS_GUEST_CR3);
+	uint64_t key = x86_fetch_key(vmread(VMCS_GUEST_CR0), vmread(VMCS_GUEST_CR4), vmread(VMCS_GUEST_EFER),
+				     (uint32_t)vmread(VMCS_GUEST_CS_AR));
 	struct x86_dcache_entry *e = 0;
-	load_fetch_regs(r);
-	if (x86_regs_mode(r) == X86_MODE_64) {
-		e = x86_dcache_lookup_in_place(&dcache, r->rip, r->cr3, x86_code_ctx(r));
-		if (e && mov_fast_path(v, &e->insn, (enum x86_mov_class)e->mov, r->rip, X86_MODE_64, e))
+	if (__builtin_expect(x86_fetch_key_is_64(key), 1)) {
+		e = x86_dcache_lookup_in_place(&dcache, rip, cr3, key, guest_memory_watch_generation());
+		if (e && e->user && mov_hot_path(v, e, rip))
 			return;
 	}
 	emulate_general(v, e);

@@ -29,7 +29,9 @@ static bool redeliver_interrupted_event(void)
 
 /* EPT violation: the guest wrote to a read-only device page (the ECAM window, or the local APIC:
  * reads run on the hardware, writes are emulated so that INIT/SIPI can be dropped,
- * devices/apic_guard.c) or touched hidden (hypervisor) memory or memory above the map.
+ * devices/apic_guard.c), to a page of its own that is write-watched (its page tables: the
+ * watch ends and the write is retried), or touched hidden (hypervisor) memory or memory above
+ * the map.
  * Reads of hidden memory return ones without an exit (the ones page); what arrives is a write,
  * a fetch, or an access to an unmapped page. A page above the map becomes a ones page; a write
  * is completed by emulating the instruction with the write dropped. */
@@ -40,6 +42,15 @@ void exit_ept_violation(struct vcpu *v)
 	if (range_lookup(&mmio_space, gpa)) {
 		if (!redeliver_interrupted_event())
 			emulate_current_instruction(v);
+		return;
+	}
+	if (guest_memory_written(gpa, 1)) {
+		/* A page the hypervisor's caches watch (ept/write_watch.h): the watch ended and write
+		 * permission is back, so the write is simply retried (an event being delivered is
+		 * delivered again). */
+		if (q & EPT_QUAL_NMI_UNBLOCKED)
+			vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
+		redeliver_interrupted_event();
 		return;
 	}
 	if (!guest_memory_is_hidden(gpa) && gpa < guest_mem.top) {

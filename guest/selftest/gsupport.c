@@ -78,3 +78,13 @@ void traps_init(void)
 	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } p = { sizeof idt - 1, (uint64_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(p));
 }
+
+uint64_t *scratch_lin_pde(void)
+{
+	uint64_t cr3;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	uint64_t *pml4 = (uint64_t *)(cr3 & ~0xfffull);
+	uint64_t *pdpt = (uint64_t *)(pml4[SCRATCH_LIN >> 39] & ~0xfffull);
+	uint64_t *pd = (uint64_t *)(pdpt[(SCRATCH_LIN >> 30) & 511] & ~0xfffull);
+	return &pd[(SCRATCH_LIN >> 21) & 511];
+}

@@ -33,6 +33,12 @@ extern volatile int64_t probe_vector;
 	})
 
 void traps_init(void);
+
+/* Tests that remap a linear page use the 2 MiB at SCRATCH_LIN (the 3rd GiB: a hole in the
+ * guest's identity map): the page-directory entry that maps it. Set it to a page table, restore
+ * it after, invlpg on each change. */
+#define SCRATCH_LIN 0xc0000000ull
+uint64_t *scratch_lin_pde(void);
 extern volatile uint64_t interrupts_seen[256];
 
 extern int checks_passed, checks_failed;
@@ -56,6 +62,7 @@ static inline uint64_t rdtsc_ordered(void)
 
 void run_selftests(const struct guest_info *info);
 void run_mmio_forms(void);
+void run_dcache_tests(void);
 void run_pci_tests(const struct guest_info *info);
 void run_virtio_tests(const struct guest_info *info);
 void run_benchmarks(const struct guest_info *info);

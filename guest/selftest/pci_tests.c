@@ -207,15 +207,10 @@ static uint64_t remap_pt[512] __attribute__((aligned(4096)));
 
 static void test_translation_cache(void)
 {
-	const uint64_t lin = 0xc0000000ull; /* 3rd GiB: an unused hole in the identity map */
-	uint64_t cr3;
-	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
-	uint64_t *pml4 = (uint64_t *)(cr3 & ~0xfffull);
-	uint64_t *pdpt = (uint64_t *)(pml4[0] & ~0xfffull);
-	uint64_t *pd = (uint64_t *)(pdpt[3] & ~0xfffull);
-	uint64_t saved = pd[0];
+	const uint64_t lin = SCRATCH_LIN;
+	uint64_t *pde = scratch_lin_pde(), saved = *pde;
 	remap_pt[0] = SCRATCH_MMIO_BASE | 3;
-	pd[0] = (uint64_t)remap_pt | 3;
+	*pde = (uint64_t)remap_pt | 3;
 	__asm__ volatile("invlpg (%0)" : : "r"(lin) : "memory");
 	volatile uint32_t *scratch = (volatile uint32_t *)SCRATCH_MMIO_BASE;
 	scratch[0] = 0x12345678;
@@ -225,7 +220,7 @@ static void test_translation_cache(void)
 	__asm__ volatile("invlpg (%0)" : : "r"(lin) : "memory");
 	__asm__ volatile("add (%1), %0" : "+r"(b) : "r"(lin) : "memory", "cc");
 	GCHECK(a == 0x12345678 && b == TESTDEV_ID, "emulation follows a changed guest page table at once (0x%x, 0x%x)", a, b);
-	pd[0] = saved;
+	*pde = saved;
 	__asm__ volatile("invlpg (%0)" : : "r"(lin) : "memory");
 }
 

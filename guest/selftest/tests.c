@@ -109,16 +109,11 @@ static void test_string_pio(void)
 	GCHECK((uintptr_t)bsrc == (uintptr_t)bytes - 1 && (latch & 0xff) == 1, "string pio: rep outsb with DF=1 goes down (last byte 0x%x)", latch & 0xff);
 
 	/* The source runs into a page that is not present: #PF after the iterations before it. */
-	const uint64_t lin = 0xc0000000ull; /* 3rd GiB: unused in the identity map */
-	uint64_t cr3, cr2;
-	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
-	uint64_t *pml4 = (uint64_t *)(cr3 & ~0xfffull);
-	uint64_t *pdpt = (uint64_t *)(pml4[0] & ~0xfffull);
-	uint64_t *pd = (uint64_t *)(pdpt[3] & ~0xfffull);
-	uint64_t saved = pd[0];
+	const uint64_t lin = SCRATCH_LIN;
+	uint64_t cr2, *pde = scratch_lin_pde(), saved = *pde;
 	sio_pt[0] = (uint64_t)sio_page | 3;
 	sio_pt[1] = 0;
-	pd[0] = (uint64_t)sio_pt | 3;
+	*pde = (uint64_t)sio_pt | 3;
 	__asm__ volatile("invlpg (%0); invlpg 4096(%0)" : : "r"(lin) : "memory");
 	sio_page[1022] = 0x5eed0001;
 	sio_page[1023] = 0x5eed0002;
@@ -129,7 +124,7 @@ static void test_string_pio(void)
 	GCHECK(vec == 14 && probe_error == 0 && cr2 == lin + 0x1000 && cnt == 2 && (uint64_t)src == lin + 0x1000 &&
 	       inl(TESTPORT_BASE) == 0x5eed0002,
 	       "string pio: #PF(0x%lx) at 0x%lx in the middle, 2 iterations done (vector %d, RCX %lu)", probe_error, cr2, vec, cnt);
-	pd[0] = saved;
+	*pde = saved;
 	__asm__ volatile("invlpg (%0); invlpg 4096(%0)" : : "r"(lin) : "memory");
 }
 
@@ -271,6 +266,7 @@ void run_selftests(const struct guest_info *info)
 	test_hlt();
 	test_hidden(info);
 	run_mmio_forms();
+	run_dcache_tests();
 	run_pci_tests(info);
 	run_virtio_tests(info);
 }

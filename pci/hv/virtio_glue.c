@@ -19,10 +19,14 @@
 #include "boot/console.h"
 
 /* DMA: guest RAM only — never hypervisor memory, never device memory (virtio 1.2 §2.7: the
- * rings and buffers are in guest memory). */
+ * rings and buffers are in guest memory). The device may write what it maps, bypassing EPT, so
+ * write watches on it end (ept/write_watch.h: a quick filter test for the usual buffer). */
 static void *dma_map(void *ctx, uint64_t gpa, uint64_t len)
 {
-	return guest_memory_ram_ptr(gpa, len);
+	void *p = guest_memory_ram_ptr(gpa, len);
+	if (p)
+		guest_memory_written(gpa, len);
+	return p;
 }
 
 static const struct vq_guest_mem guest_ram = { 0, dma_map };

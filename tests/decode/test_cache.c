@@ -51,52 +51,60 @@ int main(void)
 		}
 	CHECK(cache.hits - hits_before == X86_DCACHE_ENTRIES,
 	      "cache: %u instructions 16 bytes apart all fit (second pass all hits)", X86_DCACHE_ENTRIES);
-	/* the code context (mode, paging bits, CPL) is part of the key */
+	/* the fetch key: mode and paging form are part of it, access rights are not */
 	x86_dcache_flush(&cache);
 	uint8_t b[16] = { 0x89, 0x02 }; /* the cache reads 16 bytes */
 	struct x86_insn i64;
 	x86_decode(b, 2, X86_MODE_64, &i64);
-	uint64_t ctx64 = x86_code_ctx(&R);
+	uint64_t ctx64 = x86_fetch_key_of(&R);
 	x86_dcache_insert(&cache, 0x5000, 0, ctx64, b, &i64);
 	struct x86_regs r2 = R;
 	r2.seg[X86_CS].ar &= ~X86_AR_L; /* compatibility mode */
-	uint64_t ctx32 = x86_code_ctx(&r2);
+	uint64_t ctx32 = x86_fetch_key_of(&r2);
+	r2 = R;
+	r2.cr4 |= X86_CR4_LA57; /* 5-level paging: the same CR3 means other tables */
+	uint64_t ctx_la57 = x86_fetch_key_of(&r2);
 	r2 = R;
 	r2.cpl = 3;
-	uint64_t ctx_user = x86_code_ctx(&r2);
-	r2 = R;
-	r2.cr4 ^= X86_CR4_SMEP;
-	uint64_t ctx_smep = x86_code_ctx(&r2);
-	r2 = R;
-	r2.cr4 ^= 1ull << 7; /* PGE: no part of the key */
-	CHECK(x86_dcache_find(&cache, 0x5000, 0, ctx32) == NULL && x86_dcache_find(&cache, 0x5000, 0, ctx_user) == NULL &&
-	      x86_dcache_find(&cache, 0x5000, 0, ctx_smep) == NULL && x86_dcache_find(&cache, 0x5000, 0, ctx64) &&
-	      x86_code_ctx(&r2) == ctx64,
-	      "cache: mode, CPL and the paging bits of CR0/CR4/EFER are part of the key; CR4.PGE is not");
+	r2.cr4 ^= X86_CR4_SMEP | (1ull << 7); /* rights and PGE: no part of the key */
+	r2.cr0 ^= X86_CR0_WP;
+	r2.efer ^= X86_EFER_NXE;
+	CHECK(x86_dcache_find(&cache, 0x5000, 0, ctx32) == NULL && x86_dcache_find(&cache, 0x5000, 0, ctx_la57) == NULL &&
+	      x86_dcache_find(&cache, 0x5000, 0, ctx64) && x86_fetch_key_of(&r2) == ctx64 && x86_fetch_key_is_64(ctx64) &&
+	      !x86_fetch_key_is_64(ctx32),
+	      "cache: mode and the paging form (CR0/CR4/EFER) are part of the key; CPL, WP, SMEP, NXE, PGE are not");
+	/* ...because a hit is only taken for an instruction whose rights the fetch checks again */
+	R.rip = 0x100200;
+	memcpy(G.ram + 0x100200, "\x8b\x03", 2);
+	int first = x86_fetch_decode(&G.lin, &cache, &in, &F);
+	fg_w64(&G, 0x2000, 0x83); /* the first GiB becomes supervisor-only */
+	R.cpl = 3;
+	int user = x86_fetch_decode(&G.lin, &cache, &in, &F);
+	CHECK(first == X86_EMU_OK && user == X86_EMU_FAULT && F.vector == X86_EXC_PF && (F.error_code & X86_PFEC_U),
+	      "cache: a cached instruction on a page the CPL may not fetch from still gets #PF (error 0x%x)", F.error_code);
+	R.cpl = 0;
+	fg_w64(&G, 0x2000, 0x87);
 
-	/* in-place entries: a hit needs the witnesses (paging entries) and the bytes in place unchanged */
-	static uint64_t pt[3] = { 0x1007, 0x2007, 0x3007 };
+	/* in-place entries: a hit needs the generation, the key and the bytes in place unchanged */
 	static uint8_t code[32] = { 0x89, 0x02, 0x90 };
-	struct x86_witness wit[2] = { { &pt[0], 0x1007 }, { &pt[1], 0x2007 } };
-	struct x86_dcache_entry *e = x86_dcache_insert_in_place(&cache, 0x7000, 0x9000, ctx64, code, &i64, wit, 2);
-	bool hit1 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64) == e;
+	struct x86_dcache_entry *e = x86_dcache_insert_in_place(&cache, 0x7000, 0x9000, ctx64, code, &i64, 5);
+	bool hit1 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 5) == e;
 	code[2] = 0xcc; /* beyond the instruction: still a hit */
-	pt[2] = 0x4007; /* a paging entry that is no witness */
-	bool hit2 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64) == e;
-	pt[0] = 0x1005; /* the witnessed entry changed */
-	bool miss1 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64);
-	pt[0] = 0x1007;
+	bool hit2 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 5) == e;
+	bool miss1 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 6); /* the generation moved */
 	code[1] = 0x03; /* the instruction changed */
-	bool miss2 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64);
+	bool miss2 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 5);
 	code[1] = 0x02;
-	bool miss3 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx32) &&
-		     !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9001, ctx64);
-	bool hit3 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64) == e;
+	bool miss3 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx32, 5) &&
+		     !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9001, ctx64, 5) &&
+		     !x86_dcache_lookup_in_place(&cache, 0x7001, 0x9000, ctx64, 5);
+	bool hit3 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 5) == e;
 	x86_dcache_insert(&cache, 0x7000, 0x9000, ctx64, code, &i64); /* replaced by a fetched entry */
-	bool miss4 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64);
+	bool miss4 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 5) &&
+		     !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 0);
 	CHECK(hit1 && hit2 && miss1 && miss2 && miss3 && hit3 && miss4,
-	      "cache: in-place hits need unchanged witnessed paging entries, bytes and key (%d%d%d%d%d%d%d)", hit1, hit2,
-	      miss1, miss2, miss3, hit3, miss4);
+	      "cache: in-place hits need the same generation, bytes and key (%d%d%d%d%d%d%d)", hit1, hit2, miss1, miss2,
+	      miss3, hit3, miss4);
 
 	/* MOV classes: what a caller may complete from the access's address alone */
 	static const struct { uint8_t bytes[16]; enum x86_mov_class want; } classes[] = { /* zero-padded */
