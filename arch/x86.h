@@ -70,6 +70,7 @@ __attribute__((noreturn)) static inline void cpu_halt_forever(void) { for (;;) _
 #define CR0_PG (1ull << 31)
 #define CR4_PSE (1ull << 4)
 #define CR4_PAE (1ull << 5)
+#define CR4_LA57 (1ull << 12)
 #define CR4_PGE (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)

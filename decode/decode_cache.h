@@ -121,14 +121,16 @@ static inline uint64_t x86_load64(const uint8_t *p)
 
 /*
  * The hot path: the in-place entry for the key, built under generation gen, whose bytes are
- * still the same, or NULL (then take the general path, which replaces the entry). Counts the
- * hit; a NULL is counted by the general path's lookup.
+ * still the same, or NULL (then take the general path, which replaces the entry). Only the key
+ * bits in key_mask are compared: a caller whose generation moves whenever the others change
+ * (minihv: it owns the paging-mode bits of CR0/CR4) compares only the code segment's. Counts
+ * the hit; a NULL is counted by the general path's lookup.
  */
-static inline struct x86_dcache_entry *x86_dcache_lookup_in_place(struct x86_dcache *c, uint64_t la,
-									  uint64_t cr3, uint64_t key, uint64_t gen)
+static inline struct x86_dcache_entry *x86_dcache_lookup_in_place(struct x86_dcache *c, uint64_t la, uint64_t cr3,
+									  uint64_t key, uint64_t key_mask, uint64_t gen)
 {
 	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
-	if (e->la != la || e->cr3 != cr3 || e->key != key || e->gen != gen || !e->code) /* code: NULL when invalid */
+	if (e->la != la || e->cr3 != cr3 || (e->key & key_mask) != key || e->gen != gen || !e->code) /* code: NULL when invalid */
 		return 0;
 	if (((x86_load64(e->code) ^ e->bytes[0]) & e->mask[0]) | ((x86_load64(e->code + 8) ^ e->bytes[1]) & e->mask[1]))
 		return 0;

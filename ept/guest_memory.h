@@ -66,6 +66,9 @@ uint64_t guest_memory_watch(const uint64_t *gpa, unsigned n);
 /* [gpa, gpa+len) was written by the guest (an EPT violation) or a device: watches on it end
  * (flushed); true if there was one. */
 bool guest_memory_written(uint64_t gpa, uint64_t len);
+/* The guest's paging mode changed (CR0.PE/PG, CR4.PSE/PAE/LA57, EFER.LMA: vmx/exit_cr.c): every
+ * cached translation and decoding is stale. */
+static inline void guest_memory_paging_mode_changed(void) { write_watch_invalidate(&guest_mem.watch); }
 /* The current watch generation: a cache entry built under another one is stale. */
 static inline uint64_t guest_memory_watch_generation(void) { return guest_mem.watch.generation; }
 #endif

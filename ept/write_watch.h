@@ -56,6 +56,10 @@ bool write_watch_written(struct write_watch *w, struct ept *ept, uint64_t gpa, u
 /* True if the page holding gpa is watched. */
 bool write_watch_is_watched(const struct write_watch *w, uint64_t gpa);
 
+/* Something else all cached entries depend on changed (minihv: the guest's paging mode): the
+ * generation moves on, the watches stay. */
+static inline void write_watch_invalidate(struct write_watch *w) { w->generation++; }
+
 /* Ends every watch (the generation moves on). True if the EPT changed. */
 bool write_watch_reset(struct write_watch *w, struct ept *ept);
 #endif

@@ -25,7 +25,7 @@ while read -r name value; do
 done < <(grep -a '^guest: bench: ' "$out/exits.log" | awk '{print $3, $5}')
 printf '%s\n' "${lines[@]}"
 value_of() { printf '%s\n' "${lines[@]}" | awk -v n="$1" '$2 == n {print $4}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "inf" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
 echo "ratio: mmio_decode / pio_in = $(ratio "$(value_of mmio_decode)" "$(value_of pio_in)")x, mmio_cached / pio_in = $(ratio "$(value_of mmio_cached)" "$(value_of pio_in)")x, mmio_fastpath / pio_out = $(ratio "$(value_of mmio_fastpath)" "$(value_of pio_out)")x"
 grep -a '^hv:.*\(MMIO emulation\|hit rate\)' "$out/exits.log" | tr -d '\r'
 echo "ratio: cfg_read_cf8 / cfg_read_ecam = $(ratio "$(value_of cfg_read_cf8)" "$(value_of cfg_read_ecam)")x"

@@ -462,7 +462,7 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
 	const struct x86_insn *insn = &fetched;
 
 	if (mode != X86_MODE_64) /* cached with its bytes in place and still the same? */
-		e = x86_dcache_lookup_in_place(&dcache, la, r->cr3, key, guest_memory_watch_generation());
+		e = x86_dcache_lookup_in_place(&dcache, la, r->cr3, key, ~0ull, guest_memory_watch_generation());
 	int rc = X86_EMU_OK;
 	if (!e) {
 		ctx = (struct x86_linear_ctx){ r, &fetch_phys, 0, 0, translate_cached };
@@ -535,14 +535,22 @@ static inline bool mov_hot_path(struct vcpu *v, struct x86_dcache_entry *e, uint
 	return true;
 }
 
+/*
+ * The key of the hot path: a 64-bit code segment (CS.L=1, CS.D=0) and IA-32e mode. Only the CS
+ * bits need reading: the paging-mode bits of the key (CR0.PE/PG, CR4.PSE/PAE/LA57, EFER.LMA) are
+ * owned by the hypervisor and every change moves the watch generation (vmx/exit_cr.c), so an
+ * entry of the current generation has the current ones.
+ */
+#define HOT_KEY (X86_EFER_LMA | X86_AR_L)
+#define HOT_KEY_MASK (X86_EFER_LMA | X86_AR_L | X86_AR_DB)
+
 void emulate_current_instruction(struct vcpu *v)
 {
 	uint64_t rip = vmread(VMCS_GUEST_RIP), cr3 = vmread(VMCS_GUEST_CR3);
-	uint64_t key = x86_fetch_key(vmread(VMCS_GUEST_CR0), vmread(VMCS_GUEST_CR4), vmread(VMCS_GUEST_EFER),
-				     (uint32_t)vmread(VMCS_GUEST_CS_AR));
+	uint64_t cs_ar = vmread(VMCS_GUEST_CS_AR);
 	struct x86_dcache_entry *e = 0;
-	if (__builtin_expect(x86_fetch_key_is_64(key), 1)) {
-		e = x86_dcache_lookup_in_place(&dcache, rip, cr3, key, guest_memory_watch_generation());
+	if (__builtin_expect((cs_ar & (X86_AR_L | X86_AR_DB)) == X86_AR_L, 1)) {
+		e = x86_dcache_lookup_in_place(&dcache, rip, cr3, HOT_KEY, HOT_KEY_MASK, guest_memory_watch_generation());
 		if (e && e->user && mov_hot_path(v, e, rip))
 			return;
 	}

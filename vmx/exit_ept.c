@@ -44,16 +44,16 @@ void exit_ept_violation(struct vcpu *v)
 			emulate_current_instruction(v);
 		return;
 	}
-	if (guest_memory_written(gpa, 1)) {
-		/* A page the hypervisor's caches watch (ept/write_watch.h): the watch ended and write
-		 * permission is back, so the write is simply retried (an event being delivered is
-		 * delivered again). */
-		if (q & EPT_QUAL_NMI_UNBLOCKED)
-			vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
-		redeliver_interrupted_event();
-		return;
-	}
 	if (!guest_memory_is_hidden(gpa) && gpa < guest_mem.top) {
+		if (guest_memory_written(gpa, 1)) {
+			/* A page the hypervisor's caches watch (ept/write_watch.h): the watch ended and
+			 * write permission is back, so the write is simply retried (an event being
+			 * delivered is delivered again). */
+			if (q & EPT_QUAL_NMI_UNBLOCKED)
+				vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
+			redeliver_interrupted_event();
+			return;
+		}
 		log_printf("hv: EPT violation at GPA 0x%lx (qualification 0x%lx) at RIP 0x%lx outside hidden memory; stopping the guest\n",
 			   gpa, q, vmread(VMCS_GUEST_RIP));
 		vcpu_stop(v, STOP_UNHANDLED_EXIT);

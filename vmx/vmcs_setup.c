@@ -1,6 +1,7 @@
 /* VMCS construction (SDM vol.3 chapter 25; checks in chapter 27.2-27.3). */
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_caps.h"
+#include "ept/guest_memory.h"
 #include "vmx/vmx_insn.h"
 #include "vmx/bitmaps.h"
 #include "arch/x86.h"
@@ -32,6 +33,7 @@ void vmcs_load_guest_state(struct vcpu *v, const struct guest_start_state *g)
 	vmwrite(VMCS_CR4_SHADOW, g->cr4);
 	vmwrite(VMCS_GUEST_CR3, g->cr3);
 	vmwrite(VMCS_GUEST_EFER, g->efer);
+	guest_memory_paging_mode_changed(); /* a new paging mode for the emulator's caches */
 	vmwrite(VMCS_GUEST_PAT, 0x0007040600070406ull); /* power-on default PAT */
 	vmwrite(VMCS_GUEST_DR7, 0x400);
 	vmwrite(VMCS_GUEST_RSP, g->rsp);
@@ -149,10 +151,12 @@ static int load_controls(struct vcpu *v, uint64_t eptp, enum vmcs_fault fault)
 		vmwrite(VMCS_VPID, VPID_GUEST);
 
 	/* CR0/CR4 bits the host owns: writes that change them exit (SDM 25.6.6). For CR0 these are the
-	 * bits VMX fixes (except PE/PG under unrestricted guest); for CR4, VMXE (hidden from the guest)
-	 * and every bit this CPU cannot set. */
-	uint64_t cr0_mask = (c->cr0_fixed0 & ~(CR0_PE | CR0_PG)) | (~c->cr0_fixed1 & 0xffffffffull);
-	uint64_t cr4_mask = c->cr4_fixed0 | (~c->cr4_fixed1 & 0xffffffffull);
+	 * bits VMX fixes (PE/PG are free under unrestricted guest, but owned too); for CR4, VMXE
+	 * (hidden from the guest) and every bit this CPU cannot set. Also the paging-mode bits
+	 * (CR0.PE/PG, CR4.PSE/PAE/LA57): the MMIO emulator's caches must learn every change
+	 * (vmx/exit_cr.c). Guests change them at boot, not while running. */
+	uint64_t cr0_mask = c->cr0_fixed0 | CR0_PE | CR0_PG | (~c->cr0_fixed1 & 0xffffffffull);
+	uint64_t cr4_mask = c->cr4_fixed0 | CR4_PSE | CR4_PAE | CR4_LA57 | (~c->cr4_fixed1 & 0xffffffffull);
 	vmwrite(VMCS_CR0_MASK, cr0_mask);
 	vmwrite(VMCS_CR4_MASK, cr4_mask);
 
