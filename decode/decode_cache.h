@@ -29,11 +29,16 @@ struct x86_dcache_entry {
 	uint64_t gen;                       /* in-place entries: the caller's generation at insertion */
 	uint64_t bytes[2], mask[2];         /* the instruction's bytes (little-endian words) and which count */
 	const void *user;                   /* resolved by the user for this instruction, or NULL */
-	uint64_t user_gen;
+	uint64_t user_gen;                  /* the user's generation for it; X86_DCACHE_NO_USER: none */
+	uint64_t mode_key;                  /* key & X86_FETCH_KEY_MODE */
 	struct x86_insn insn;
 	uint8_t mov;                        /* enum x86_mov_class of insn */
 	uint8_t valid;
 } __attribute__((aligned(128)));        /* a power of two: the slot's address is a shift */
+
+/* user_gen of an entry without a resolved object: a generation no counter reaches, so that a
+ * user comparing generations needs no separate NULL test. */
+#define X86_DCACHE_NO_USER (~0ull)
 
 struct x86_dcache {
 	struct x86_dcache_entry entry[X86_DCACHE_ENTRIES];
@@ -83,6 +88,9 @@ static inline uint64_t x86_fetch_key_of(const struct x86_regs *r)
 	return x86_fetch_key(r->cr0, r->cr4, r->efer, r->seg[X86_CS].ar);
 }
 
+/* The bits of a fetch key that the code segment sets (with EFER.LMA: together the code size). */
+#define X86_FETCH_KEY_MODE (X86_EFER_LMA | X86_AR_L | X86_AR_DB)
+
 /* A fetch key of 64-bit mode (EFER.LMA and CS.L). */
 static inline bool x86_fetch_key_is_64(uint64_t key)
 {
@@ -111,6 +119,12 @@ struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, ui
  * the entry is valid while the caller's generation is gen. */
 struct x86_dcache_entry *x86_dcache_insert_in_place(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t key,
 						    const uint8_t *code, const struct x86_insn *insn, uint64_t gen);
+/* The same without copying a decoded instruction: x86_dcache_claim invalidates the slot of the
+ * key and returns it, the caller decodes into its insn, and x86_dcache_commit_in_place makes it
+ * an in-place entry (the same la and cr3). A claimed entry that is not committed stays invalid. */
+struct x86_dcache_entry *x86_dcache_claim(struct x86_dcache *c, uint64_t la, uint64_t cr3);
+void x86_dcache_commit_in_place(struct x86_dcache_entry *e, uint64_t la, uint64_t cr3, uint64_t key,
+				const uint8_t *code, uint64_t gen);
 
 static inline uint64_t x86_load64(const uint8_t *p)
 {
@@ -119,20 +133,36 @@ static inline uint64_t x86_load64(const uint8_t *p)
 	return v;
 }
 
+/* The bytes of in-place entry e are still the ones it was decoded from. */
+static inline bool x86_dcache_bytes_hold(const struct x86_dcache_entry *e)
+{
+	return !(((x86_load64(e->code) ^ e->bytes[0]) & e->mask[0]) | ((x86_load64(e->code + 8) ^ e->bytes[1]) & e->mask[1]));
+}
+
 /*
  * The hot path: the in-place entry for the key, built under generation gen, whose bytes are
- * still the same, or NULL (then take the general path, which replaces the entry). Only the key
- * bits in key_mask are compared: a caller whose generation moves whenever the others change
- * (minihv: it owns the paging-mode bits of CR0/CR4) compares only the code segment's. Counts
- * the hit; a NULL is counted by the general path's lookup.
+ * still the same, or NULL (then take the general path, which replaces the entry). Counts the
+ * hit; a NULL is counted by the general path's lookup.
  */
-static inline struct x86_dcache_entry *x86_dcache_lookup_in_place(struct x86_dcache *c, uint64_t la, uint64_t cr3,
-									  uint64_t key, uint64_t key_mask, uint64_t gen)
+static inline struct x86_dcache_entry *x86_dcache_lookup_in_place(struct x86_dcache *c, uint64_t la,
+									  uint64_t cr3, uint64_t key, uint64_t gen)
 {
 	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
-	if (e->la != la || e->cr3 != cr3 || (e->key & key_mask) != key || e->gen != gen || !e->code) /* code: NULL when invalid */
-		return 0;
-	if (((x86_load64(e->code) ^ e->bytes[0]) & e->mask[0]) | ((x86_load64(e->code + 8) ^ e->bytes[1]) & e->mask[1]))
+	if (e->la != la || e->cr3 != cr3 || e->key != key || e->gen != gen || !e->code || !x86_dcache_bytes_hold(e))
+		return 0; /* code: NULL when invalid */
+	c->hits++;
+	return e;
+}
+
+/* The same comparing only the code-size bits of the key (mode_key: X86_FETCH_KEY_MODE bits), for
+ * a caller whose generation moves whenever the paging-mode bits change (minihv owns them in
+ * CR0/CR4), so that it need not read those registers. */
+static inline struct x86_dcache_entry *x86_dcache_lookup_in_place_mode(struct x86_dcache *c, uint64_t la,
+									       uint64_t cr3, uint64_t mode_key, uint64_t gen)
+{
+	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
+	if (e->la != la || e->cr3 != cr3 || e->mode_key != mode_key || e->gen != gen || !e->code ||
+	    !x86_dcache_bytes_hold(e))
 		return 0;
 	c->hits++;
 	return e;

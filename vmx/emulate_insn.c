@@ -334,6 +334,22 @@ static void complete_instruction(struct vcpu *v, uint64_t next_rip, enum x86_mod
 }
 
 /*
+ * The key of the hot path: a 64-bit code segment (CS.L=1, CS.D=0) and IA-32e mode. Only the CS
+ * bits need reading: the paging-mode bits of the key (CR0.PE/PG, CR4.PSE/PAE/LA57, EFER.LMA) are
+ * owned by the hypervisor and every change moves the watch generation (vmx/exit_cr.c), so an
+ * entry of the current generation has the current ones.
+ */
+#define HOT_KEY (X86_EFER_LMA | X86_AR_L) /* its X86_FETCH_KEY_MODE bits */
+
+/* Pages of code the MMIO miss path decodes in place (emulate_miss): a fetch translation of the
+ * general path, remembered by linear page with its CR3, fetch key and watch generation. */
+#define CODE_PAGES 8
+static struct code_page {
+	uint64_t la_page, cr3, key, gen;
+	const uint8_t *host;
+} code_pages[CODE_PAGES];
+
+/*
  * A cache miss with the instruction's bytes in place: all 16 bytes the cache compares lie in one
  * page of guest RAM whose translation the translation cache holds (the common case). The
  * exiting instruction was just fetched by the CPU, so RIP is canonical and inside CS. Recognises
@@ -351,6 +367,8 @@ static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t 
 	    !page || !page->ram)
 		return X86_EMU_ERROR;
 	const uint8_t *code = (const uint8_t *)(uintptr_t)gpa;
+	code_pages[(la >> 12) % CODE_PAGES] = (struct code_page){ la & ~0xfffull, c->regs->cr3, key, page->gen,
+								   code - (la & 0xfff) };
 	struct x86_insn decoded;
 	const struct x86_insn *in = &decoded;
 	if (x86_notify_match(code, X86_NOTIFY_LEN, mode)) {
@@ -383,7 +401,7 @@ static const struct range_entry *mmio_device(struct x86_dcache_entry *e, uint64_
 	}
 	if (e) {
 		e->user = d;
-		e->user_gen = gen;
+		e->user_gen = d ? gen : X86_DCACHE_NO_USER;
 	}
 	return d;
 }
@@ -462,7 +480,7 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
 	const struct x86_insn *insn = &fetched;
 
 	if (mode != X86_MODE_64) /* cached with its bytes in place and still the same? */
-		e = x86_dcache_lookup_in_place(&dcache, la, r->cr3, key, ~0ull, guest_memory_watch_generation());
+		e = x86_dcache_lookup_in_place(&dcache, la, r->cr3, key, guest_memory_watch_generation());
 	int rc = X86_EMU_OK;
 	if (!e) {
 		ctx = (struct x86_linear_ctx){ r, &fetch_phys, 0, 0, translate_cached };
@@ -503,24 +521,35 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
 
 /*
  * The hot path: in 64-bit mode, a cached plain MOV whose bytes and code translation still hold,
- * to the device its cache entry remembers (e->user is set only for such MOVs, by mmio_device).
- * It reads only what that needs from the VMCS (RIP, CR3, the fetch key's registers, the
- * access's GPA) and calls the device directly. Returns false when any of that does not hold
- * (emulate_general then does the full work).
+ * to the device its cache entry remembers (resolved by mmio_device on its first use; an entry's
+ * user is only ever set for a plain MOV). It reads only the access's GPA from the VMCS and
+ * calls the device directly. Returns false when any of that does not hold (emulate_general then
+ * does the full work).
  */
-static inline bool mov_hot_path(struct vcpu *v, struct x86_dcache_entry *e, uint64_t rip)
+static inline __attribute__((always_inline)) bool mov_hot_path(struct vcpu *v, struct x86_dcache_entry *e, uint64_t rip)
 {
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
 	const struct range_entry *d = e->user;
 	unsigned size = e->insn.memsize;
-	if (e->user_gen != range_generation(&mmio_space) || gpa - d->base >= d->len || (gpa & (size - 1)))
+	if (__builtin_expect(e->user_gen != range_generation(&mmio_space) || gpa - d->base >= d->len, 0)) {
+		if (e->mov == X86_MOV_OTHER)
+			return false; /* never resolved: not a plain MOV */
+		d = mmio_device(e, gpa);
+		if (!d)
+			return false;
+	}
+	if (gpa & (size - 1))
 		return false;
 	if (e->mov == X86_MOV_LOAD) {
 		uint64_t value;
 		range_entry_read(d, gpa, size, &value);
 		x86_reg_set(&v->regs, e->insn.reg, e->insn.opsize, value);
 	} else {
-		uint64_t value = e->mov == X86_MOV_STORE_IMM ? e->insn.imm : x86_reg_get(&v->regs, e->insn.reg, size);
+		/* range_entry_write keeps the low size bytes: a GPR goes as it is */
+		unsigned reg = e->insn.reg;
+		uint64_t value = e->mov == X86_MOV_STORE_IMM ? e->insn.imm
+			       : reg < 16		     ? v->regs.gpr[reg]
+							     : x86_reg_get(&v->regs, reg, size);
 		range_entry_write(d, gpa, size, value);
 	}
 	/* complete_instruction, inline: RIP, the STI/MOV-SS shadow, RF (SDM vol.3A 18.3.1.1) */
@@ -535,26 +564,53 @@ static inline bool mov_hot_path(struct vcpu *v, struct x86_dcache_entry *e, uint
 	return true;
 }
 
+
 /*
- * The key of the hot path: a 64-bit code segment (CS.L=1, CS.D=0) and IA-32e mode. Only the CS
- * bits need reading: the paging-mode bits of the key (CR0.PE/PG, CR4.PSE/PAE/LA57, EFER.LMA) are
- * owned by the hypervisor and every change moves the watch generation (vmx/exit_cr.c), so an
- * entry of the current generation has the current ones.
+ * A decode-cache miss in 64-bit mode whose code page the code-page memo holds, with all 16
+ * bytes the cache compares inside it: decode straight into the instruction's cache slot and
+ * complete a plain MOV at once. Anything else goes to emulate_general.
  */
-#define HOT_KEY (X86_EFER_LMA | X86_AR_L)
-#define HOT_KEY_MASK (X86_EFER_LMA | X86_AR_L | X86_AR_DB)
+static __attribute__((noinline)) void emulate_miss(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gen)
+{
+	const struct code_page *cp = &code_pages[(rip >> 12) % CODE_PAGES];
+	if (cp->la_page != (rip & ~0xfffull) || cp->cr3 != cr3 || cp->gen != gen || (cp->key & X86_FETCH_KEY_MODE) != HOT_KEY ||
+	    (rip & 0xfff) > 0x1000 - 16) {
+		emulate_general(v, 0);
+		return;
+	}
+	const uint8_t *code = cp->host + (rip & 0xfff);
+	struct x86_dcache_entry *e = x86_dcache_claim(&dcache, rip, cr3);
+	if (x86_notify_match(code, X86_NOTIFY_LEN, X86_MODE_64)) {
+		e->insn = notify_insn[1];
+		emulation_stats.notify++;
+	} else if (x86_decode(code, X86_MAX_INSN_LEN, X86_MODE_64, &e->insn) != X86_DEC_OK) {
+		emulate_general(v, 0); /* decodes again and raises #UD or #GP */
+		return;
+	}
+	x86_dcache_commit_in_place(e, rip, cr3, cp->key, code, gen);
+	dcache.misses++;
+	if (mov_hot_path(v, e, rip))
+		return;
+	emulate_general(v, e);
+}
 
 void emulate_current_instruction(struct vcpu *v)
 {
 	uint64_t rip = vmread(VMCS_GUEST_RIP), cr3 = vmread(VMCS_GUEST_CR3);
 	uint64_t cs_ar = vmread(VMCS_GUEST_CS_AR);
-	struct x86_dcache_entry *e = 0;
 	if (__builtin_expect((cs_ar & (X86_AR_L | X86_AR_DB)) == X86_AR_L, 1)) {
-		e = x86_dcache_lookup_in_place(&dcache, rip, cr3, HOT_KEY, HOT_KEY_MASK, guest_memory_watch_generation());
-		if (e && e->user && mov_hot_path(v, e, rip))
+		uint64_t gen = guest_memory_watch_generation();
+		struct x86_dcache_entry *e = x86_dcache_lookup_in_place_mode(&dcache, rip, cr3, HOT_KEY, gen);
+		if (!e) {
+			emulate_miss(v, rip, cr3, gen);
 			return;
+		}
+		if (mov_hot_path(v, e, rip))
+			return;
+		emulate_general(v, e);
+		return;
 	}
-	emulate_general(v, e);
+	emulate_general(v, 0);
 }
 
 /* Ports for string I/O: the port range table; an unclaimed port reads as all ones. */

@@ -88,26 +88,27 @@ int main(void)
 	/* in-place entries: a hit needs the generation, the key and the bytes in place unchanged */
 	static uint8_t code[32] = { 0x89, 0x02, 0x90 };
 	struct x86_dcache_entry *e = x86_dcache_insert_in_place(&cache, 0x7000, 0x9000, ctx64, code, &i64, 5);
-	bool hit1 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, ~0ull, 5) == e;
+	bool hit1 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 5) == e;
 	code[2] = 0xcc; /* beyond the instruction: still a hit */
-	bool hit2 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, ~0ull, 5) == e;
-	bool miss1 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, ~0ull, 6); /* the generation moved */
+	bool hit2 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 5) == e;
+	bool miss1 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 6); /* the generation moved */
 	code[1] = 0x03; /* the instruction changed */
-	bool miss2 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, ~0ull, 5);
+	bool miss2 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 5);
 	code[1] = 0x02;
-	bool miss3 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx32, ~0ull, 5) &&
-		     !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9001, ctx64, ~0ull, 5) &&
-		     !x86_dcache_lookup_in_place(&cache, 0x7001, 0x9000, ctx64, ~0ull, 5);
-	bool hit3 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, ~0ull, 5) == e;
+	bool miss3 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx32, 5) &&
+		     !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9001, ctx64, 5) &&
+		     !x86_dcache_lookup_in_place(&cache, 0x7001, 0x9000, ctx64, 5);
+	bool hit3 = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 5) == e;
 	x86_dcache_insert(&cache, 0x7000, 0x9000, ctx64, code, &i64); /* replaced by a fetched entry */
-	bool miss4 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, ~0ull, 5) &&
-		     !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, ~0ull, 0);
-	/* a partial key compare: only the masked bits (the caller's generation covers the rest) */
-	bool masked = x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64 & X86_AR_L, X86_AR_L, 5) == 0 && /* a fetched entry */
+	bool miss4 = !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 5) &&
+		     !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, ctx64, 0);
+	/* the code-size part of the key alone */
+	bool masked = x86_dcache_lookup_in_place_mode(&cache, 0x7000, 0x9000, X86_AR_L | X86_EFER_LMA, 5) == 0 && /* fetched entry */
 		      x86_dcache_insert_in_place(&cache, 0x7000, 0x9000, ctx64, code, &i64, 5) &&
-		      x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, X86_AR_L | X86_EFER_LMA, X86_AR_L | X86_AR_DB | X86_EFER_LMA, 5) &&
-		      !x86_dcache_lookup_in_place(&cache, 0x7000, 0x9000, X86_AR_L | X86_AR_DB | X86_EFER_LMA, X86_AR_L | X86_AR_DB | X86_EFER_LMA, 5);
-	CHECK(masked, "cache: a lookup compares the key bits its mask names");
+		      x86_dcache_lookup_in_place_mode(&cache, 0x7000, 0x9000, X86_AR_L | X86_EFER_LMA, 5) &&
+		      !x86_dcache_lookup_in_place_mode(&cache, 0x7000, 0x9000, X86_AR_L | X86_AR_DB | X86_EFER_LMA, 5) &&
+		      !x86_dcache_lookup_in_place_mode(&cache, 0x7000, 0x9000, X86_AR_L | X86_EFER_LMA, 6);
+	CHECK(masked, "cache: a lookup by the code-size bits of the key (and the generation)");
 	CHECK(hit1 && hit2 && miss1 && miss2 && miss3 && hit3 && miss4,
 	      "cache: in-place hits need the same generation, bytes and key (%d%d%d%d%d%d%d)", hit1, hit2, miss1, miss2,
 	      miss3, hit3, miss4);
