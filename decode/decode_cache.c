@@ -2,20 +2,6 @@
 #include "decode/decode_cache.h"
 #include "lib/string.h"
 
-enum x86_mov_class x86_mov_class(const struct x86_insn *in)
-{
-	if (in->op != X86_OP_MOV || (in->prefixes & X86_PFX_LOCK) || in->memsize > 8)
-		return X86_MOV_OTHER;
-	if (in->reg == X86_RSP && in->form != X86_FORM_M_I)
-		return X86_MOV_OTHER; /* see decode_cache.h */
-	switch (in->form) {
-	case X86_FORM_R_M: return X86_MOV_LOAD;
-	case X86_FORM_M_R: return X86_MOV_STORE;
-	case X86_FORM_M_I: return X86_MOV_STORE_IMM;
-	default: return X86_MOV_OTHER;
-	}
-}
-
 void x86_dcache_init(struct x86_dcache *c)
 {
 	memset(c, 0, sizeof *c);
@@ -48,7 +34,7 @@ const struct x86_dcache_entry *x86_dcache_find(struct x86_dcache *c, uint64_t la
 #define LO(len) ((len) >= 8 ? ~0ull : (1ull << (8 * (len))) - 1)
 #define HI(len) ((len) <= 8 ? 0 : (1ull << (8 * ((len) - 8))) - 1)
 #define MASKS(len) { LO(len), HI(len) }
-static const uint64_t byte_masks[16][2] = {
+const uint64_t x86_dcache_byte_masks[16][2] = {
 	MASKS(0), MASKS(1), MASKS(2), MASKS(3), MASKS(4), MASKS(5), MASKS(6), MASKS(7), MASKS(8), MASKS(9),
 	MASKS(10), MASKS(11), MASKS(12), MASKS(13), MASKS(14), MASKS(15),
 };
@@ -65,30 +51,12 @@ bool x86_dcache_match(struct x86_dcache *c, const struct x86_dcache_entry *e, co
 	return false;
 }
 
-/* Everything but insn (already there), the generation and the code pointer. */
-static void fill(struct x86_dcache_entry *e, uint64_t la, uint64_t cr3, uint64_t key, const uint8_t *bytes)
-{
-	const uint64_t *mask = byte_masks[e->insn.len & 15]; /* len: 1..15 */
-	e->la = la;
-	e->cr3 = cr3;
-	e->key = key;
-	e->mask[0] = mask[0];
-	e->mask[1] = mask[1];
-	e->bytes[0] = x86_load64(bytes) & mask[0];
-	e->bytes[1] = x86_load64(bytes + 8) & mask[1];
-	e->mov = (uint8_t)x86_mov_class(&e->insn);
-	e->mode_key = key & X86_FETCH_KEY_MODE;
-	e->user = 0;
-	e->user_gen = X86_DCACHE_NO_USER;
-	e->valid = 1;
-}
-
 struct x86_dcache_entry *x86_dcache_insert(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t key,
 					   const uint8_t *bytes, const struct x86_insn *insn)
 {
 	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
 	e->insn = *insn;
-	fill(e, la, cr3, key, bytes);
+	x86_dcache_fill(e, la, cr3, key, bytes);
 	e->code = 0;
 	e->gen = 0;
 	return e;
@@ -101,19 +69,4 @@ struct x86_dcache_entry *x86_dcache_insert_in_place(struct x86_dcache *c, uint64
 	e->gen = gen;
 	e->code = code;
 	return e;
-}
-
-struct x86_dcache_entry *x86_dcache_claim(struct x86_dcache *c, uint64_t la, uint64_t cr3)
-{
-	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
-	invalidate(e);
-	return e;
-}
-
-void x86_dcache_commit_in_place(struct x86_dcache_entry *e, uint64_t la, uint64_t cr3, uint64_t key,
-				const uint8_t *code, uint64_t gen)
-{
-	fill(e, la, cr3, key, code);
-	e->gen = gen;
-	e->code = code;
 }

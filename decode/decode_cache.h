@@ -50,7 +50,26 @@ struct x86_dcache {
  * A register operand of RSP (SP, ESP, SPL) is left to the emulator: a hypervisor keeps the
  * guest's RSP in the VMCS, apart from the GPRs its exit stub saves. */
 enum x86_mov_class { X86_MOV_OTHER, X86_MOV_LOAD, X86_MOV_STORE, X86_MOV_STORE_IMM };
-enum x86_mov_class x86_mov_class(const struct x86_insn *in);
+static inline uint64_t x86_load64(const uint8_t *p)
+{
+	uint64_t v;
+	__builtin_memcpy(&v, p, 8);
+	return v;
+}
+
+static inline enum x86_mov_class x86_mov_class(const struct x86_insn *in)
+{
+	if (in->op != X86_OP_MOV || (in->prefixes & X86_PFX_LOCK) || in->memsize > 8)
+		return X86_MOV_OTHER;
+	if (in->reg == X86_RSP && in->form != X86_FORM_M_I)
+		return X86_MOV_OTHER; /* RSP: see above */
+	switch (in->form) {
+	case X86_FORM_R_M: return X86_MOV_LOAD;
+	case X86_FORM_M_R: return X86_MOV_STORE;
+	case X86_FORM_M_I: return X86_MOV_STORE_IMM;
+	default: return X86_MOV_OTHER;
+	}
+}
 
 /* The code context of the translation cache's key (minihv's vmx/emulate_insn.c): CR0.PE/WP/PG,
  * CR4.PSE/PAE/LA57/SMEP/SMAP/PKE, EFER.LMA/NXE, CS.L/D and the CPL — everything a page walk's
@@ -122,16 +141,44 @@ struct x86_dcache_entry *x86_dcache_insert_in_place(struct x86_dcache *c, uint64
 /* The same without copying a decoded instruction: x86_dcache_claim invalidates the slot of the
  * key and returns it, the caller decodes into its insn, and x86_dcache_commit_in_place makes it
  * an in-place entry (the same la and cr3). A claimed entry that is not committed stays invalid. */
-struct x86_dcache_entry *x86_dcache_claim(struct x86_dcache *c, uint64_t la, uint64_t cr3);
-void x86_dcache_commit_in_place(struct x86_dcache_entry *e, uint64_t la, uint64_t cr3, uint64_t key,
-				const uint8_t *code, uint64_t gen);
-
-static inline uint64_t x86_load64(const uint8_t *p)
+static inline struct x86_dcache_entry *x86_dcache_claim(struct x86_dcache *c, uint64_t la, uint64_t cr3)
 {
-	uint64_t v;
-	__builtin_memcpy(&v, p, 8);
-	return v;
+	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
+	e->valid = 0;
+	e->code = 0;
+	return e;
 }
+
+/* Which bytes of the two little-endian words an instruction of len bytes (1..15) covers. */
+extern const uint64_t x86_dcache_byte_masks[16][2];
+
+/* Everything of an entry but insn (already there), the generation and the code pointer. */
+static inline void x86_dcache_fill(struct x86_dcache_entry *e, uint64_t la, uint64_t cr3, uint64_t key,
+				   const uint8_t *bytes)
+{
+	const uint64_t *mask = x86_dcache_byte_masks[e->insn.len & 15]; /* len: 1..15 */
+	e->la = la;
+	e->cr3 = cr3;
+	e->key = key;
+	e->mask[0] = mask[0];
+	e->mask[1] = mask[1];
+	e->bytes[0] = x86_load64(bytes) & mask[0];
+	e->bytes[1] = x86_load64(bytes + 8) & mask[1];
+	e->mov = (uint8_t)x86_mov_class(&e->insn);
+	e->mode_key = key & X86_FETCH_KEY_MODE;
+	e->user = 0;
+	e->user_gen = X86_DCACHE_NO_USER;
+	e->valid = 1;
+}
+
+static inline void x86_dcache_commit_in_place(struct x86_dcache_entry *e, uint64_t la, uint64_t cr3, uint64_t key,
+					      const uint8_t *code, uint64_t gen)
+{
+	x86_dcache_fill(e, la, cr3, key, code);
+	e->gen = gen;
+	e->code = code;
+}
+
 
 /* The bytes of in-place entry e are still the ones it was decoded from. */
 static inline bool x86_dcache_bytes_hold(const struct x86_dcache_entry *e)

@@ -258,6 +258,9 @@ void emulation_print_stats(void)
 	log_printf("hv:   decode cache hit rate %lu%% (%lu hits, %lu misses); translation cache hit rate %lu%% (%lu/%lu)\n",
 		   lookups ? 100 * dcache.hits / lookups : 0, dcache.hits, dcache.misses,
 		   walks ? 100 * e->xlat_hits / walks : 0, e->xlat_hits, walks);
+	const struct write_watch *w = &guest_mem.watch;
+	log_printf("hv:   write watches on guest page tables: %lu set, %lu ended by writes, %lu resets; generation %lu\n",
+		   w->watches, w->writes, w->resets, w->generation);
 }
 
 /* What instruction fetch needs: RIP, CS, the paging registers and the CPL. CS base and limit
@@ -385,20 +388,32 @@ static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t 
 
 /* The emulated device at gpa: the one remembered by the cache entry while the MMIO table is
  * unchanged, else a table lookup (remembered for next time). */
-static struct { const struct range_entry *dev; uint64_t gen; } last_device; /* for new instructions */
+static struct {
+	const struct range_entry *dev;
+	uint64_t gen;
+	uint64_t none_gpa; /* with dev NULL: the address that has no device (a write to hidden memory) */
+} last_device; /* for new instructions */
 
-static const struct range_entry *mmio_device(struct x86_dcache_entry *e, uint64_t gpa)
+static __attribute__((noinline)) const struct range_entry *mmio_device_lookup(uint64_t gpa, uint64_t gen)
+{
+	if (!last_device.dev && last_device.gen == gen && last_device.none_gpa == gpa)
+		return 0; /* asked again by the general path */
+	const struct range_entry *d = range_lookup(&mmio_space, gpa);
+	last_device.dev = d;
+	last_device.gen = gen;
+	last_device.none_gpa = gpa;
+	return d;
+}
+
+static inline __attribute__((always_inline)) const struct range_entry *mmio_device(struct x86_dcache_entry *e, uint64_t gpa)
 {
 	uint64_t gen = range_generation(&mmio_space);
 	const struct range_entry *d = e ? e->user : 0;
 	if (d && e->user_gen == gen && gpa - d->base < d->len)
 		return d;
 	d = last_device.dev;
-	if (!d || last_device.gen != gen || gpa - d->base >= d->len) {
-		d = range_lookup(&mmio_space, gpa);
-		last_device.dev = d;
-		last_device.gen = gen;
-	}
+	if (!d || last_device.gen != gen || gpa - d->base >= d->len)
+		d = mmio_device_lookup(gpa, gen);
 	if (e) {
 		e->user = d;
 		e->user_gen = d ? gen : X86_DCACHE_NO_USER;
@@ -570,7 +585,7 @@ static inline __attribute__((always_inline)) bool mov_hot_path(struct vcpu *v, s
  * bytes the cache compares inside it: decode straight into the instruction's cache slot and
  * complete a plain MOV at once. Anything else goes to emulate_general.
  */
-static __attribute__((noinline)) void emulate_miss(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gen)
+static inline __attribute__((always_inline)) void emulate_miss(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gen)
 {
 	const struct code_page *cp = &code_pages[(rip >> 12) % CODE_PAGES];
 	if (cp->la_page != (rip & ~0xfffull) || cp->cr3 != cr3 || cp->gen != gen || (cp->key & X86_FETCH_KEY_MODE) != HOT_KEY ||
