@@ -106,7 +106,10 @@ static int phys_write(void *ctx, uint64_t gpa, const void *buf, unsigned n)
 {
 	uint64_t hpa;
 	switch (classify(gpa, &hpa)) {
-	case PHYS_DIRECT: copy_bytes((void *)(uintptr_t)hpa, buf, n); break;
+	case PHYS_DIRECT: /* through the hypervisor's mapping, past EPT: watches must hear of it */
+		copy_bytes((void *)(uintptr_t)hpa, buf, n);
+		guest_memory_written(gpa, n);
+		break;
 	case PHYS_MMIO: mmio_write(gpa, buf, n); break;
 	case PHYS_READ_ONLY:
 	case PHYS_NOTHING: break;

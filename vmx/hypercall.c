@@ -43,6 +43,7 @@ static long hc_pci_bar_info(struct vcpu *v)
 	uint16_t bdf = (uint16_t)v->gpr[GPR_RBX];
 	if (!out || v->gpr[GPR_RBX] > 0xffff)
 		return HC_EINVAL;
+	guest_memory_written(v->gpr[GPR_RCX], 7 * sizeof *out); /* written past EPT (ept/write_watch.h) */
 	return vpci_bar_info(bdf, out) ? 0 : HC_EINVAL;
 }
 

@@ -1,7 +1,8 @@
 /* The hypervisor's MMIO decode cache from the guest's side: a cached instruction must never be
  * emulated after the guest changed it — by remapping its code page (the page-table write is seen
- * through a write watch: one EPT violation) or by rewriting its bytes in place — and MOVs with
- * RSP as the register operand must use the guest's real stack pointer. */
+ * through a write watch: one EPT violation; a write by the hypervisor's own emulation is seen
+ * without one) or by rewriting its bytes in place — and MOVs with RSP as the register operand
+ * must use the guest's real stack pointer. */
 #include "guest/selftest/gsupport.h"
 #include "devices/io_spaces.h"
 #include "vmx/vmcs_fields.h"
@@ -60,6 +61,20 @@ static void test_code_remap(void)
 	uint32_t rewritten = call_code();
 	GCHECK(before == 0xaaaa2222 && rewritten == 0x22222222,
 	       "dcache: a cached instruction rewritten in place is decoded afresh (0x%x 0x%x)", before, rewritten);
+
+	/* The hypervisor itself writes the page table (an emulated MOVS from MMIO): the same. */
+	volatile uint64_t *scratch64 = (volatile uint64_t *)SCRATCH_MMIO_BASE;
+	scratch64[2] = (uint64_t)code_a | 3;
+	uint32_t cached_b = call_code();
+	uint64_t *src = (uint64_t *)(SCRATCH_MMIO_BASE + 16), *dst = &code_pt[0], n = 1;
+	uint64_t violations2 = exit_count(EXIT_EPT_VIOLATION);
+	__asm__ volatile("rep movsq" : "+S"(src), "+D"(dst), "+c"(n) : : "memory");
+	__asm__ volatile("invlpg (%0)" : : "r"(CODE_LIN) : "memory");
+	uint64_t pte_violations = exit_count(EXIT_EPT_VIOLATION) - violations2;
+	uint32_t back = call_code();
+	GCHECK(cached_b == 0x22222222 && (code_pt[0] & ~0x60ull) == ((uint64_t)code_a | 3) && back == 0x11111111 && pte_violations == 0,
+	       "dcache: a page table written by the hypervisor's emulation (MOVS from MMIO) is followed too (0x%x 0x%x, %lu "
+	       "violations)", cached_b, back, pte_violations);
 
 	*pde = saved;
 	__asm__ volatile("invlpg (%0)" : : "r"(CODE_LIN) : "memory");
