@@ -202,6 +202,22 @@ static void test_control_registers(void)
 	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
 	GCHECK(!(cr0_after & (1ull << 5)), "CR0.NE cleared by the guest reads back clear (shadow)");
 	GCHECK(exit_count(EXIT_CR_ACCESS) == before + 2, "CR0 writes of an owned bit exit");
+
+	/* The paging-mode bits are owned too (the MMIO emulator's caches follow them): the
+	 * architectural rules of IA-32e mode hold, and an allowed change reads back. */
+	before = exit_count(EXIT_CR_ACCESS);
+	GCHECK(PROBE("mov %0, %%cr0", : : "r"(cr0 & ~(1ull << 31)) : "r11", "memory") == 13,
+	       "clearing CR0.PG in 64-bit mode -> #GP");
+	GCHECK(PROBE("mov %0, %%cr4", : : "r"(cr4 & ~(1ull << 5)) : "r11", "memory") == 13,
+	       "clearing CR4.PAE in IA-32e mode -> #GP");
+	GCHECK(PROBE("mov %0, %%cr4", : : "r"(cr4 ^ (1ull << 12)) : "r11", "memory") == 13,
+	       "changing CR4.LA57 in IA-32e mode -> #GP");
+	uint64_t cr4_pse;
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 ^ (1ull << 4)) : "memory"); /* PSE: no effect in IA-32e mode */
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4_pse));
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+	GCHECK(cr4_pse == (cr4 ^ (1ull << 4)) && exit_count(EXIT_CR_ACCESS) == before + 5,
+	       "CR4.PSE toggles and reads back; each paging-mode write exits (%lu)", exit_count(EXIT_CR_ACCESS) - before);
 }
 
 static void test_xsetbv(void)
