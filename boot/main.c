@@ -19,6 +19,7 @@
 #include "guest/loader.h"
 #include "pci/hv/vpci.h"
 #include "pci/hv/virtio_glue.h"
+#include "vmx/exit_poll.h"
 #include "devices/apic_guard.h"
 #include "lib/string.h"
 
@@ -121,7 +122,14 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	cmdline_get(cl, "pci.hide", hide, sizeof hide);
 	uint64_t rsdp = vpci_init(hide, boot_info.acpi_rsdp);
 	testdev_glue_init();
-	virtio_glue_init(&boot_info);
+	/* virtio.poll=N: busy virtio queues are polled until N polls find nothing (default 8; 0 off).
+	 * Off with the watchdog, which needs the VMX-preemption timer for itself. */
+	uint64_t virtio_poll = 8;
+	if (cmdline_get(cl, "virtio.poll", opt, sizeof opt) && !cmdline_parse_u64(opt, &virtio_poll))
+		log_printf("hv: ignoring virtio.poll=%s (want a number of polls)\n", opt);
+	if (watchdog || !exit_poll_possible() || virtio_poll > 1000)
+		virtio_poll = 0;
+	virtio_glue_init(&boot_info, (unsigned)virtio_poll);
 	vpci_map_ecam();
 	acpi_power_init(&vcpu0, rsdp);
 	guest_reset_init(&vcpu0);

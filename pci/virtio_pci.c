@@ -68,6 +68,7 @@ static void reset_queue(struct virtio_queue *q)
 	q->msix_vector = VIRTIO_NO_VECTOR;
 	q->enabled = 0;
 	q->desc = q->driver = q->device = 0;
+	q->idle_polls = 0;
 	vq_reset(&q->vq);
 }
 
@@ -101,6 +102,8 @@ void virtio_pci_init(struct virtio_device *d, const struct vq_guest_mem *mem, pc
 	d->mem = mem;
 	d->interrupts = 0;
 	d->on_needs_reset = 0; /* set by the user after init */
+	d->on_polling = 0;
+	d->poll_budget = 0;
 	d->config_generation = 0;
 	add_cap(fn, CAP_COMMON, VIRTIO_PCI_COMMON, CC_SIZE, 16);
 	unsigned notify = add_cap(fn, CAP_NOTIFY, VIRTIO_PCI_NOTIFY, VIRTIO_PCI_NOTIFY_MULT * d->num_queues, 20);
@@ -176,6 +179,61 @@ bool virtio_queue_ready(const struct virtio_device *d, unsigned q)
 {
 	return q < d->num_queues && (d->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_NEEDS_RESET)) == VIRTIO_STATUS_DRIVER_OK &&
 	       d->queue[q].enabled && bus_master(d);
+}
+
+/* The device serves queue q (its notify handler); true if it consumed available buffers. */
+static bool serve_once(struct virtio_device *d, unsigned q)
+{
+	uint16_t before = d->queue[q].vq.last_avail;
+	d->ops->notify(d, q);
+	return d->queue[q].vq.last_avail != before;
+}
+
+/* A notification, or a poll: serve the queue; work found starts (or continues) polling. */
+static void serve(struct virtio_device *d, unsigned q)
+{
+	struct virtio_queue *vq = &d->queue[q];
+	if (!serve_once(d, q) || !d->poll_budget || !virtio_queue_ready(d, q))
+		return;
+	bool start = !vq->idle_polls;
+	vq->idle_polls = d->poll_budget;
+	if (start) {
+		vq_set_notify(&vq->vq, false); /* the driver is busy: it need not tell us */
+		if (d->on_polling)
+			d->on_polling(d);
+	}
+}
+
+bool virtio_pci_poll(struct virtio_device *d)
+{
+	bool polling = false;
+	for (unsigned q = 0; q < d->num_queues; q++) {
+		struct virtio_queue *vq = &d->queue[q];
+		if (!vq->idle_polls)
+			continue;
+		if (!virtio_queue_ready(d, q)) { /* reset, NEEDS_RESET, bus mastering off: stop */
+			vq->idle_polls = 0;
+			continue;
+		}
+		if (serve_once(d, q)) {
+			vq->idle_polls = d->poll_budget;
+		} else if (--vq->idle_polls == 0) {
+			/* Idle: notifications back on, then a last look, so that a buffer the driver
+			 * added before it saw them on is not left waiting (§2.7.10). */
+			vq_set_notify(&vq->vq, true);
+			serve(d, q);
+		}
+		polling |= vq->idle_polls != 0;
+	}
+	return polling;
+}
+
+uint64_t virtio_pci_kicks(const struct virtio_device *d)
+{
+	uint64_t n = 0;
+	for (unsigned q = 0; q < d->num_queues; q++)
+		n += d->queue[q].kicks;
+	return n;
 }
 
 static struct virtio_queue *selected(struct virtio_device *d)
@@ -334,8 +392,10 @@ static void bar_write(void *opaque, uint64_t offset, unsigned size, uint64_t val
 		common_write(d, (unsigned)offset, size, value);
 	} else if (in_window(offset, VIRTIO_PCI_NOTIFY, VIRTIO_PCI_NOTIFY_MULT * d->num_queues)) {
 		unsigned q = (unsigned)(offset - VIRTIO_PCI_NOTIFY) / VIRTIO_PCI_NOTIFY_MULT;
-		if (virtio_queue_ready(d, q))
-			d->ops->notify(d, q);
+		if (virtio_queue_ready(d, q)) {
+			d->queue[q].kicks++;
+			serve(d, q);
+		}
 	} else if (in_window(offset, VIRTIO_PCI_DEVCFG, d->config_size) && d->ops->config_write &&
 		   offset - VIRTIO_PCI_DEVCFG + size <= d->config_size) {
 		d->ops->config_write(d, (unsigned)(offset - VIRTIO_PCI_DEVCFG), size, value);

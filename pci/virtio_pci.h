@@ -74,6 +74,8 @@ struct virtio_queue {
 	uint16_t size, msix_vector, enabled;
 	uint64_t desc, driver, device;
 	struct virtqueue vq;
+	uint64_t kicks;           /* available buffer notifications the driver sent */
+	unsigned idle_polls;      /* polling (see virtio_pci_poll): polls without work left; 0: not polling */
 };
 
 struct virtio_device {
@@ -101,6 +103,12 @@ struct virtio_device {
 	uint64_t interrupts;      /* messages sent */
 	/* Optional: told when the device sets DEVICE_NEEDS_RESET (the hypervisor logs it). */
 	void (*on_needs_reset)(struct virtio_device *d);
+	/* Polling (set by the user after init; 0: never poll): a queue that had work when notified
+	 * stops asking for notifications and is polled instead, until this many polls in a row
+	 * find nothing. */
+	unsigned poll_budget;
+	/* Optional: told when a queue starts polling (the user must then call virtio_pci_poll). */
+	void (*on_polling)(struct virtio_device *d);
 };
 
 /* Builds the PCI function (d must stay where it is: the capabilities keep pointers into it).
@@ -119,6 +127,19 @@ void virtio_config_changed(struct virtio_device *d);
 void virtio_needs_reset(struct virtio_device *d);
 /* True when the device may process queue q: DRIVER_OK, not NEEDS_RESET, enabled, bus master. */
 bool virtio_queue_ready(const struct virtio_device *d, unsigned q);
+
+/*
+ * Polling while busy (virtio 1.2 §2.7.10, available buffer notification suppression): a bulk
+ * transfer should cost no notifications. When a notification finds work, the queue turns
+ * notifications off and the user polls it instead: virtio_pci_poll serves every polling queue
+ * (the device's notify handler) and returns true while one is still polling. After poll_budget
+ * polls in a row without work, notifications come back on, followed by one more look (a buffer
+ * added in between is served, and the queue goes on polling). The user must poll often enough
+ * for a driver that waits without exiting (minihv: after every VM exit and on a timer).
+ */
+bool virtio_pci_poll(struct virtio_device *d);
+/* Notifications received, all queues. */
+uint64_t virtio_pci_kicks(const struct virtio_device *d);
 bool virtio_feature_negotiated(const struct virtio_device *d, uint64_t feature);
 
 #endif

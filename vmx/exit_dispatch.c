@@ -1,6 +1,7 @@
 /* The VM-exit loop: enter the guest, read why it exited, call that reason's handler from a table,
  * account the cost, repeat. */
 #include "vmx/exits.h"
+#include "vmx/exit_poll.h"
 #include "vmx/vmx_insn.h"
 #include "vmx/vmx_names.h"
 #include "vmx/vmx_caps.h"
@@ -158,6 +159,8 @@ void vcpu_handle_exit(struct vcpu *v)
 		vcpu_finish(v);
 	}
 	exit_handlers[reason](v);
+	if (__builtin_expect(exit_polling, 0))
+		exit_poll_run(v); /* devices serving busy queues (vmx/exit_poll.h) */
 	v->stats[reason].count++;
 	v->stats[reason].cycles += rdtsc() - start;
 	if (__builtin_expect(v->stopped, 0))

@@ -112,9 +112,13 @@ void exit_sipi(struct vcpu *v)
 	invvpid(INVVPID_ALL_CONTEXTS, 0);
 }
 
-/* VMX-preemption timer expired: the watchdog= budget of guest time is used up. */
+/* VMX-preemption timer expired: the watchdog= budget of guest time is used up; or, without the
+ * watchdog, the guest ran a poll interval without exiting (vmx/exit_poll.h): nothing to do here,
+ * the poll runs after every exit. */
 void exit_preemption_timer(struct vcpu *v)
 {
+	if (!v->watchdog_ticks)
+		return;
 	log_printf("hv: watchdog: the guest used its %lu TSC ticks (watchdog=) without finishing; stopping it at RIP 0x%lx\n",
 		   v->watchdog_ticks, vmread(VMCS_GUEST_RIP));
 	vcpu_dump_guest_state();

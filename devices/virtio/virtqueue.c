@@ -251,9 +251,9 @@ void vq_set_notify(struct virtqueue *vq, bool enable)
 		return;
 	vq->notify_on = enable;
 	if (vq->event_idx) {
-		/* §2.7.10: flags stay 0; notify me when you add entry avail->idx */
-		if (enable)
-			st16(avail_event(vq), ld16_acquire(vq->avail + AVAIL_IDX));
+		/* §2.7.10: flags stay 0. Enabled: notify me when you add entry avail->idx. Disabled: an
+		 * entry already consumed, which the driver's index does not pass again for 2^16 adds. */
+		st16(avail_event(vq), enable ? ld16_acquire(vq->avail + AVAIL_IDX) : (uint16_t)(vq->last_avail - 1));
 	} else {
 		st16(vq->used + USED_FLAGS, enable ? 0 : VIRTQ_USED_F_NO_NOTIFY);
 	}

@@ -126,7 +126,8 @@ bool vq_should_interrupt(struct virtqueue *vq);
 /*
  * Device-side available buffer notification suppression (§2.7.10). Without EVENT_IDX:
  * used->flags = enable ? 0 : VIRTQ_USED_F_NO_NOTIFY. With EVENT_IDX (used->flags stays 0):
- * enabling writes avail_event = the driver's current avail->idx, disabling writes nothing. Then a
+ * enabling writes avail_event = the driver's current avail->idx, disabling writes the entry
+ * before the next one to consume (already passed: no notification for 2^16 adds). Then a
  * full barrier, so a following vq_has_available sees any buffer added before the driver read the
  * new value.
  */

@@ -5,6 +5,7 @@
 #include "guest/selftest/gsupport.h"
 #include "guest/selftest/pci_access.h"
 #include "lib/string.h"
+#include "vmx/vmcs_fields.h"
 
 #define RNG_BAR 0xd0400000u /* a free hole (the test device uses 0xd01..-0xd02..) */
 #define STATUS_ACK_DRIVER 3
@@ -86,13 +87,43 @@ void run_virtio_tests(const struct guest_info *info)
 	       "virtio: a 32-byte request is filled and returned (used idx %u, len %u, %u nonzero bytes)", USED[0] >> 16,
 	       USED[2], nonzero);
 
+	/* Polling while busy: the request above found work, so the device stopped asking for
+	 * notifications (used->flags NO_NOTIFY) and the hypervisor polls the queue. A driver that
+	 * honours that does not notify: it waits — here it spins without a single exit — and the
+	 * poll, driven by the VMX-preemption timer, serves the request. Once polls find nothing,
+	 * notifications come back on and the timer stops. */
+	uint16_t flags = (uint16_t)USED[0];
+	uint64_t misconfig = exit_count(EXIT_EPT_MISCONFIG), timer = exit_count(EXIT_PREEMPTION_TIMER);
+	DESC[0] = (uint64_t)(uintptr_t)buffer;
+	DESC[1] = 8 | (uint64_t)2 << 32;
+	AVAIL[3] = 0;
+	__asm__ volatile("" ::: "memory");
+	AVAIL[1] = 2; /* no notification */
+	unsigned spins = 0;
+	while ((USED[0] >> 16) != 2 && spins < 10000000)
+		spins++;
+	uint64_t timer_exits = exit_count(EXIT_PREEMPTION_TIMER) - timer;
+	GCHECK(flags == 1 && (USED[0] >> 16) == 2 && USED[4] == 8 && exit_count(EXIT_EPT_MISCONFIG) == misconfig && timer_exits >= 1,
+	       "virtio: a busy queue is polled: a request added without a notification is served (flags %u, %u spins, %lu "
+	       "timer exits)", flags, spins, timer_exits);
+	spins = 0;
+	while ((USED[0] & 0xffff) && spins < 10000000)
+		spins++;
+	uint64_t t1 = exit_count(EXIT_PREEMPTION_TIMER);
+	for (volatile unsigned i = 0; i < 300000; i++)
+		;
+	GCHECK(!(USED[0] & 0xffff) && exit_count(EXIT_PREEMPTION_TIMER) == t1 + 0,
+	       "virtio: idle polls turn notifications back on and the poll timer off (%u spins)", spins);
+	request(2, (uint64_t)(uintptr_t)buffer, 32);
+	GCHECK((USED[0] >> 16) == 3, "virtio: and a notification serves the next request at once");
+
 	/* A buffer in hypervisor memory: refused, nothing written there (it still reads as ones). */
 	uint64_t hidden = info->hidden[0].base;
-	request(1, hidden, 32);
-	GCHECK((r8(0x14) & STATUS_NEEDS_RESET) && (USED[0] >> 16) == 1 && *(volatile uint64_t *)(uintptr_t)hidden == ~0ull,
+	request(3, hidden, 32);
+	GCHECK((r8(0x14) & STATUS_NEEDS_RESET) && (USED[0] >> 16) == 3 && *(volatile uint64_t *)(uintptr_t)hidden == ~0ull,
 	       "virtio: a buffer in hypervisor memory -> DEVICE_NEEDS_RESET, nothing served (status 0x%x)", r8(0x14));
-	request(2, (uint64_t)(uintptr_t)buffer, 32);
-	GCHECK((USED[0] >> 16) == 1, "virtio: after NEEDS_RESET the device does nothing until reset");
+	request(4, (uint64_t)(uintptr_t)buffer, 32);
+	GCHECK((USED[0] >> 16) == 3, "virtio: after NEEDS_RESET the device does nothing until reset");
 	GCHECK(bring_up(), "virtio: a reset brings the device back");
 	request(0, (uint64_t)(uintptr_t)buffer, 16);
 	GCHECK((USED[0] >> 16) == 1 && USED[2] == 16, "virtio: and it serves requests again");

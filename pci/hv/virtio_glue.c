@@ -17,6 +17,7 @@
 #include "arch/x86.h"
 #include "mm/heap.h"
 #include "boot/console.h"
+#include "vmx/exit_poll.h"
 
 /* DMA: guest RAM only — never hypervisor memory, never device memory (virtio 1.2 §2.7: the
  * rings and buffers are in guest memory). The device may write what it maps, bypassing EPT, so
@@ -145,9 +146,33 @@ static void needs_reset(struct virtio_device *d)
 	log_printf("hv: %s: the driver's rings or buffers are malformed or outside guest RAM: DEVICE_NEEDS_RESET\n", d->name);
 }
 
+/* Busy queues are polled after every exit (vmx/exit_poll.h) instead of waiting for the driver's
+ * notifications (pci/virtio_pci.h, "Polling while busy"). */
+static unsigned poll_budget;
+static struct virtio_device *devices[4];
+static unsigned n_devices;
+static uint64_t polls;
+
+static void start_polling(struct virtio_device *d)
+{
+	exit_poll_request();
+}
+
+static bool poll_devices(void)
+{
+	bool again = false;
+	polls++;
+	for (unsigned i = 0; i < n_devices; i++)
+		again |= virtio_pci_poll(devices[i]);
+	return again;
+}
+
 static void add(struct virtio_device *d, struct vdev_bars *b)
 {
 	d->on_needs_reset = needs_reset;
+	d->poll_budget = poll_budget;
+	d->on_polling = start_polling;
+	devices[n_devices++] = d;
 	vdev_bars_init(b, d->name);
 	pci_bar_route_bind(&b->route, VIRTIO_PCI_BAR, &virtio_pci_bar_ops, d, d->name);
 	vdev_bars_watch(b, &d->fn);
@@ -157,8 +182,14 @@ static void add(struct virtio_device *d, struct vdev_bars *b)
 		   d->num_queues == 1 ? "" : "s");
 }
 
-void virtio_glue_init(const struct boot_info *bi)
+void virtio_glue_init(const struct boot_info *bi, unsigned poll)
 {
+	poll_budget = poll;
+	if (poll) {
+		exit_poll_init(poll_devices);
+		log_printf("hv: virtio: busy queues are polled after every exit and every %u TSC ticks, until %u polls find "
+			   "nothing (virtio.poll=)\n", EXIT_POLL_TICKS, poll);
+	}
 	have_rdrand = cpuid(1, 0).ecx & (1u << 30);
 	xorshift_state = rdtsc() | 1;
 	if (!have_rdrand)
@@ -208,4 +239,9 @@ void virtio_print_stats(void)
 		log_printf("; blk %lu reads, %lu writes, %lu flushes, %lu errors", blk->reads, blk->writes, blk->flushes,
 			   blk->errors);
 	log_printf("\n");
+	log_printf("hv: virtio: driver notifications: rng %lu, console %lu, net %lu", virtio_pci_kicks(&rng->dev),
+		   virtio_pci_kicks(&console->dev), virtio_pci_kicks(&net->dev));
+	if (blk)
+		log_printf(", blk %lu", virtio_pci_kicks(&blk->dev));
+	log_printf("; %lu polls\n", polls);
 }

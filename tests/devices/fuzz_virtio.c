@@ -2,7 +2,7 @@
  * libFuzzer target: the virtio devices (rng, console, block, network) behind the virtio PCI
  * transport, driven by a guest gone wild. The input fills guest RAM (descriptor tables, rings,
  * indirect tables, buffers) and then is a list of operations: BAR reads and writes of any size,
- * configuration-space writes, notifications, console input, network frames. Each device is
+ * configuration-space writes, notifications, polls, console input, network frames. Each device is
  * first brought up as a driver would (queues in RAM, MSI-X, bus mastering), so the fuzzer
  * reaches the ring processing at once. Built with clang -fsanitize=fuzzer,address,undefined
  * (devices/virtio_fuzz.mk); run by tools/fuzz-virtio.sh. Traps on a broken invariant: the disk
@@ -113,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2: virtio_blk_init(&blk, &be, &mem, raise_msi, 0); D = &blk.dev; break;
 	default: virtio_net_init(&net, mac, &mem, raise_msi, 0, net_out, 0); D = &net.dev; break;
 	}
+	D->poll_budget = data[0] & 0x80 ? 1 + data[0] % 4 : 0; /* polling while busy on half of the runs */
 	bring_up();
 	/* operations: 12 bytes each (kind, size, offset le16, value le64) */
 	for (size_t at = fill; at + 12 <= size; at += 12) {
@@ -132,7 +133,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else if (which == 3)
 				virtio_net_receive(&net, data, (size_t)(v % 1600) < size ? (size_t)(v % 1600) : size);
 			break;
-		default: bring_up(); break;
+		default:
+			if (v & 1)
+				virtio_pci_poll(D);
+			else
+				bring_up();
+			break;
 		}
 	}
 	return 0;

@@ -21,12 +21,21 @@ expect "linux guest: MSI-X interrupts arrive for the request queue" ': [1-9][0-9
 expect "linux guest: virtio-blk disk from the module, 1 MiB (2048 sectors)" '^minihv-linux: vda: 2048 sectors'
 expect "linux guest: virtio-blk reads the disk image" '^minihv-linux: vda sector 0: minihv test disk, sector 0'
 expect "linux guest: virtio-blk write, then read back past the page cache" '^minihv-linux: vda sector 1: written by linux through virtio-blk'
+expect "linux guest: a bulk read of the whole disk (256 direct reads)" '^minihv-linux: vda bulk read: 256 direct 4 KiB reads'
 expect "linux guest: ext2 made, mounted, written, remounted and read on virtio-blk" '^minihv-linux: ext2 on vda: a file on ext2 on virtio-blk'
 expect "linux guest: virtio-net eth0 with minihv's MAC, link up" '^minihv-linux: eth0: 52:54:00:12:34:56 up'
 expect "linux guest: ping through virtio-net to the hypervisor's gateway (ARP + ICMP)" '^minihv-linux: ping: 3 packets transmitted, 3 packets received'
 # The guest's own serial output shares COM1 with the hypervisor's log: this line may start mid-line.
 expect "linux guest: virtio-console output reaches the hypervisor log, prefixed" 'guest console: hello from linux through virtio-console'
 expect "linux guest: the virtio statistics line at shutdown" '^hv: virtio: rng [1-9][0-9]* requests .* gateway 1 ARP \+ 3 ping replies; blk [1-9][0-9]* reads, [1-9][0-9]* writes'
+# Polling while busy: the block requests, above all the bulk read, take few notifications.
+requests=$(grep -aoE 'blk [0-9]+ reads, [0-9]+ writes' "$log" | awk '{print $2 + $4}' | tail -n 1)
+kicks=$(grep -aoE '^hv: virtio: driver notifications: .*blk [0-9]+' "$log" | awk '{print $NF}' | tail -n 1)
+if [ -n "$requests" ] && [ -n "$kicks" ] && [ "$requests" -ge 256 ] && [ $((kicks * 10)) -lt "$requests" ]; then
+	pass "linux guest: virtio-blk served $requests requests on $kicks notifications (busy queue polled)"
+else
+	fail "linux guest: virtio-blk requests ${requests:-?} on ${kicks:-?} notifications: want fewer than one in ten"
+fi
 expect "linux guest: ACPI power-off seen by the hypervisor" '^hv: the guest powered off \(ACPI S5\)'
 [ "$rc" = 0 ] && pass "linux guest: shutdown status 0" || fail "linux guest: shutdown status $rc"
 exit 0

@@ -153,6 +153,42 @@ int main(void)
 	pci_config_write(&D->fn, pcicfg + 16, 4, 7);
 	CHECK(read_numq && rd(0x16, 2) == 7, "PCI cfg access capability: num_queues read and queue_select written through it");
 
+	/* Polling while busy: a notification that finds work turns notifications off; polls serve
+	 * what the driver adds; idle polls turn them back on. */
+	bring_up(1ull << 32);
+	D->poll_budget = 3;
+	uint64_t kicks0 = virtio_pci_kicks(D), served0 = rng.requests;
+	post(0, 16);
+	wr(VIRTIO_PCI_NOTIFY, 2, 0);
+	bool busy = get16(USED + 2) == 1 && get16(USED) == VIRTQ_USED_F_NO_NOTIFY;
+	post(1, 16); /* the driver sees NO_NOTIFY: no notification */
+	bool polled = virtio_pci_poll(D) && get16(USED + 2) == 2;
+	bool idle = virtio_pci_poll(D) && virtio_pci_poll(D) && !virtio_pci_poll(D) && get16(USED) == 0 && !virtio_pci_poll(D);
+	CHECK(busy && polled && idle && virtio_pci_kicks(D) == kicks0 + 1 && rng.requests == served0 + 2,
+	      "polling: a busy queue sets NO_NOTIFY, a poll serves a buffer added without a notification, 3 idle polls "
+	      "clear NO_NOTIFY (%d%d%d)", busy, polled, idle);
+	post(2, 16);
+	wr(VIRTIO_PCI_NOTIFY, 2, 0);
+	bool again = get16(USED + 2) == 3 && get16(USED) == VIRTQ_USED_F_NO_NOTIFY && virtio_pci_poll(D);
+	bring_up(1ull << 32); /* a reset ends polling */
+	CHECK(again && !virtio_pci_poll(D), "polling: a later notification polls again; a device reset ends it");
+
+	bring_up((1ull << 32) | VIRTIO_F_EVENT_IDX);
+	D->poll_budget = 2;
+	put16(USED, 0); /* a fresh used ring: flags and avail_event 0 */
+	put16(USED + 4 + 8 * 16, 0);
+	post(0, 16);
+	wr(VIRTIO_PCI_NOTIFY, 2, 0);
+	uint16_t event = get16(USED + 4 + 8 * 16);
+	post(1, 16);
+	bool suppressed = !vq_need_event(event, 2, 1);
+	bool served = virtio_pci_poll(D) && get16(USED + 2) == 2;
+	bool rearmed = virtio_pci_poll(D) && !virtio_pci_poll(D) && get16(USED + 4 + 8 * 16) == 2 && get16(USED) == 0;
+	CHECK(suppressed && served && rearmed,
+	      "polling with EVENT_IDX: avail_event 0x%x suppresses the next notification, the poll serves it, idle polls "
+	      "re-arm avail_event (%d%d%d)", event, suppressed, served, rearmed);
+	D->poll_budget = 0;
+
 	/* A driver gone wild: random BAR and config-space writes of every size, random ring
 	 * memory, notifications; the model must stay within its RAM and keep answering. */
 	uint64_t seed = 0x243f6a8885a308d3ull;
