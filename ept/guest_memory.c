@@ -12,17 +12,20 @@ struct guest_memory guest_mem;
 #define PAGE_DOWN(x) ((x) & ~0xfffull)
 #define PAGE_UP(x) PAGE_DOWN((x) + 0xfff)
 
-/* While a write watch is set up, EPT tables come from a fixed budget and an empty pool is a
- * refusal, not a panic: a guest's page tables decide how many large pages get split. */
-static bool watch_alloc;
-static unsigned watch_tables_left = WATCH_EPT_TABLES;
+/* Once the EPT is built, its tables come from budgets by what they are for: from then on the
+ * guest decides how many large pages get split, and one use running out (a guest touching
+ * thousands of regions above memory, say) must not starve the others. An empty pool is a
+ * refusal, not a panic. */
+static unsigned tables_devices = DEVICE_EPT_TABLES, tables_watches = WATCH_EPT_TABLES,
+		tables_above = ABOVE_MEMORY_EPT_TABLES;
+static unsigned *budget; /* NULL while the EPT is built */
 
 static void *ept_alloc(void *ctx, uint64_t *pa)
 {
-	if (watch_alloc) {
-		if (!watch_tables_left || heap_used() + 4096 > heap_size())
+	if (budget) {
+		if (!*budget || heap_used() + 4096 > heap_size())
 			return NULL;
-		watch_tables_left--;
+		(*budget)--;
 	}
 	void *p = heap_alloc_pages(1);
 	*pa = virt_to_phys(p);
@@ -137,20 +140,30 @@ void guest_memory_flush(void)
 void guest_memory_restore(uint64_t gpa, uint64_t len)
 {
 	gpa = PAGE_DOWN(gpa);
-	if (gpa < guest_mem.top)
-		map_default(gpa, PAGE_UP(gpa + len) < guest_mem.top ? PAGE_UP(gpa + len) : guest_mem.top);
+	if (gpa < guest_mem.top && map_default(gpa, PAGE_UP(gpa + len) < guest_mem.top ? PAGE_UP(gpa + len) : guest_mem.top))
+		log_printf("hv: EPT: no tables left to give 0x%lx (+0x%lx) its default mapping back\n", gpa, len);
 	guest_memory_flush();
 }
 
 uint64_t guest_memory_watch(const uint64_t *gpa, unsigned n)
 {
 	bool flush = false;
-	watch_alloc = true;
+	budget = &tables_watches;
 	uint64_t gen = write_watch_pages(&guest_mem.watch, &guest_mem.ept, gpa, n, &flush);
-	watch_alloc = false;
+	budget = &tables_devices;
 	if (flush)
 		guest_memory_flush();
 	return gen;
+}
+
+bool guest_memory_map_above(uint64_t gpa)
+{
+	budget = &tables_above;
+	int r = ept_map_alias(&guest_mem.ept, PAGE_DOWN(gpa), guest_mem.ones_page_pa, 4096, EPT_R | EPT_X | EPT_MEMTYPE(EPT_MT_WB));
+	budget = &tables_devices;
+	if (r == EPT_OK)
+		guest_memory_flush();
+	return r == EPT_OK;
 }
 
 bool guest_memory_written(uint64_t gpa, uint64_t len)
@@ -170,9 +183,11 @@ bool guest_memory_set_mmio(uint64_t gpa, uint64_t len)
 			log_printf("hv: refusing MMIO at 0x%lx-0x%lx: it overlaps hypervisor memory\n", gpa, gpa + len - 1);
 			return false;
 		}
-	ept_set_mmio(&guest_mem.ept, gpa, len);
+	int r = ept_set_mmio(&guest_mem.ept, gpa, len);
 	guest_memory_flush();
-	return true;
+	if (r)
+		log_printf("hv: EPT: no tables left to trap MMIO at 0x%lx-0x%lx (device table budget used up)\n", gpa, gpa + len - 1);
+	return r == EPT_OK;
 }
 
 int guest_memory_build(const struct boot_info *bi)
@@ -198,6 +213,7 @@ int guest_memory_build(const struct boot_info *bi)
 		log_printf("hv: building the EPT failed (%d)\n", r);
 		return -1;
 	}
+	budget = &tables_devices;
 	return 0;
 }
 

@@ -58,9 +58,19 @@ void guest_memory_restore(uint64_t gpa, uint64_t len);
  * ranges over hypervisor memory. */
 bool guest_memory_set_mmio(uint64_t gpa, uint64_t len);
 
+/* EPT tables the guest's behaviour may cost once the EPT is built, by use (3.5 MiB in all).
+ * Past a budget, a change that needs a split fails and its caller falls back: accesses above
+ * memory are emulated instead of mapped, pages are not watched, a BAR is not mapped (logged). */
+#define DEVICE_EPT_TABLES 512      /* BARs, MMIO ranges, the ECAM window, the APIC page */
+#define ABOVE_MEMORY_EPT_TABLES 128
+
+/* A page above the memory map the guest touched: it reads as ones from now on (the ones page,
+ * read+execute). False when the budget for these is used up (then emulate the access). */
+bool guest_memory_map_above(uint64_t gpa);
+
 /* Write watches (ept/write_watch.h) on the pages holding gpa[0..n): the generation under which
  * they are all watched, or 0 (then cache nothing on them). Splitting large EPT pages for watches
- * uses at most WATCH_EPT_TABLES tables; when they are used up, watching fails. Flushes. */
+ * uses at most WATCH_EPT_TABLES of those tables; when they are used up, watching fails. Flushes. */
 #define WATCH_EPT_TABLES 256
 uint64_t guest_memory_watch(const uint64_t *gpa, unsigned n);
 /* [gpa, gpa+len) was written by the guest (an EPT violation) or a device: watches on it end

@@ -37,7 +37,7 @@ static bool redeliver_interrupted_event(void)
  * is completed by emulating the instruction with the write dropped. */
 void exit_ept_violation(struct vcpu *v)
 {
-	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR), page = gpa & ~0xfffull;
+	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
 	uint64_t q = vcpu_exit_qualification();
 	if (range_lookup(&mmio_space, gpa)) {
 		if (!redeliver_interrupted_event())
@@ -62,11 +62,17 @@ void exit_ept_violation(struct vcpu *v)
 	if (q & EPT_QUAL_NMI_UNBLOCKED) /* SDM 28.2.3: re-block NMIs that IRET unblocked */
 		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
 	if (gpa >= guest_mem.top) {
-		/* Not present (above the map): from now on it reads as ones, like hidden memory. */
-		ept_map_alias(&guest_mem.ept, page, guest_mem.ones_page_pa, 4096, EPT_R | EPT_X | EPT_MEMTYPE(EPT_MT_WB));
-		guest_memory_flush();
-		if (!(q & EPT_QUAL_WRITE))
-			return; /* retry the read or fetch */
+		/* Not present (above the map): from now on it reads as ones, like hidden memory. With
+		 * the EPT table budget used up (a guest touching thousands of regions there), the
+		 * access is emulated instead: it reads ones all the same (vmx/emulate_insn.c). */
+		static bool said;
+		if (guest_memory_map_above(gpa)) {
+			if (!(q & EPT_QUAL_WRITE))
+				return; /* retry the read or fetch */
+		} else if (!said) {
+			said = true;
+			log_printf("hv: EPT table budget used up by guest accesses above memory (GPA 0x%lx): emulating them from now on\n", gpa);
+		}
 	}
 	if (redeliver_interrupted_event())
 		return;

@@ -171,6 +171,37 @@ static void test_hidden(const struct guest_info *info)
 	GCHECK(n == 2 * info->n_hidden, "each write to hypervisor memory is one EPT violation (%lu)", n);
 }
 
+/* Guest-physical addresses above the memory map read as all ones: each page the guest touches
+ * there exits once and is then mapped onto the hypervisor's page of ones. A guest touching
+ * thousands of 2 MiB regions there would need thousands of EPT tables: the hypervisor's memory
+ * must not run out (past a budget it emulates such accesses instead of mapping them). */
+static uint64_t far_pdpt[512] __attribute__((aligned(4096)));
+
+static void test_above_memory(void)
+{
+	uint64_t cr3;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	uint64_t *pml4 = (uint64_t *)(cr3 & ~0xfffull);
+	const uint64_t lin = 1ull << 39; /* PML4 entry 1: unused by the identity map */
+	uint64_t saved = pml4[1];
+	const unsigned gib = 8;
+	for (unsigned i = 0; i < gib; i++)
+		far_pdpt[i] = ((16ull + i) << 30) | 0x83; /* 1 GiB pages at 16 GiB and up */
+	pml4[1] = (uint64_t)far_pdpt | 3;
+	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+	unsigned ones = 0, n = 0;
+	for (unsigned i = 0; i < gib; i++)
+		for (unsigned j = 0; j < 512; j++, n++)
+			ones += *(volatile uint32_t *)(lin + ((uint64_t)i << 30) + ((uint64_t)j << 21)) == ~0u;
+	unsigned again = 0;
+	for (unsigned j = 0; j < 512; j++)
+		again += *(volatile uint32_t *)(lin + ((uint64_t)j << 21) + 8) == ~0u;
+	pml4[1] = saved;
+	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+	GCHECK(ones == n && again == 512, "%u reads in as many 2 MiB regions above the memory map read as ones, and again "
+	       "(%u, %u): the hypervisor's memory does not run out", n, ones, again);
+}
+
 static void test_msrs(void)
 {
 	uint64_t v;
@@ -281,6 +312,7 @@ void run_selftests(const struct guest_info *info)
 	test_vmx_hidden();
 	test_hlt();
 	test_hidden(info);
+	test_above_memory();
 	run_mmio_forms();
 	run_dcache_tests();
 	run_pci_tests(info);
