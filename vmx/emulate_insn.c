@@ -1,7 +1,9 @@
-/* Hypervisor glue for decode/: guest state from the VMCS, guest-physical access by kind,
- * fault injection, write-back. See vmx/emulate_insn.h. */
+/* Hypervisor glue for decode/: guest state from the VMCS, the translation and decode caches, the
+ * hot and miss paths, fault injection, write-back. See vmx/emulate_insn.h; guest-physical access
+ * by kind is vmx/guest_phys.c. */
 #include "vmx/emulate_insn.h"
 #include "vmx/vmx_insn.h"
+#include "vmx/guest_phys.h"
 #include "decode/emulate.h"
 #include "decode/linear.h"
 #include "decode/fetch.h"
@@ -14,133 +16,6 @@
 #include "lib/string.h"
 
 struct emulation_stats emulation_stats;
-
-/* What backs a guest-physical address, from the EPT entry:
- *   DIRECT     guest RAM or passed-through memory: accessed in place
- *   READ_ONLY  mapped without write permission (hidden memory onto the ones page, the guest's
- *              ACPI page): reads in place, writes dropped
- *   MMIO       an emulated device (the MMIO range table)
- *   NOTHING    not mapped: reads as all ones, writes dropped */
-enum phys_kind { PHYS_DIRECT, PHYS_READ_ONLY, PHYS_MMIO, PHYS_NOTHING };
-
-static enum phys_kind classify(uint64_t gpa, uint64_t *hpa)
-{
-	if (guest_memory_is_ram(gpa)) { /* the common case: page tables, code, RAM operands */
-		*hpa = gpa;
-		return PHYS_DIRECT;
-	}
-	if (range_lookup(&mmio_space, gpa))
-		return PHYS_MMIO; /* emulated devices, including read-only-mapped ones (ECAM) */
-	uint64_t entry = ept_lookup(&guest_mem.ept, gpa, 0, hpa);
-	if (ept_entry_is_mmio(entry))
-		return PHYS_MMIO;
-	if (!(entry & EPT_RWX))
-		return PHYS_NOTHING;
-	return (entry & EPT_W) ? PHYS_DIRECT : PHYS_READ_ONLY;
-}
-
-/* MMIO accesses go to the range table in naturally sized pieces of at most 8 bytes. */
-static unsigned mmio_piece(uint64_t gpa, unsigned n)
-{
-	return n >= 8 && !(gpa & 7) ? 8 : n >= 4 && !(gpa & 3) ? 4 : n >= 2 && !(gpa & 1) ? 2 : 1;
-}
-
-static void mmio_read(uint64_t gpa, uint8_t *buf, unsigned n)
-{
-	while (n) {
-		unsigned piece = mmio_piece(gpa, n);
-		uint64_t v;
-		if (!range_read(&mmio_space, gpa, piece, &v))
-			v = ~0ull;
-		memcpy(buf, &v, piece);
-		buf += piece, gpa += piece, n -= piece;
-	}
-}
-
-static void mmio_write(uint64_t gpa, const uint8_t *buf, unsigned n)
-{
-	while (n) {
-		unsigned piece = mmio_piece(gpa, n);
-		uint64_t v = 0;
-		memcpy(&v, buf, piece);
-		range_write(&mmio_space, gpa, piece, v);
-		buf += piece, gpa += piece, n -= piece;
-	}
-}
-
-/* Small copies without a byte loop (paging entries are 4 or 8 bytes). */
-static void copy_bytes(void *dst, const void *src, unsigned n)
-{
-	if (n == 8)
-		*(uint64_t *)dst = *(const uint64_t *)src;
-	else if (n == 4)
-		*(uint32_t *)dst = *(const uint32_t *)src;
-	else
-		memcpy(dst, src, n);
-}
-
-/* While a walk for the translation cache runs, the guest-physical addresses of the paging
- * entries it reads are recorded here (the pages to watch). */
-#define WALK_LEVELS 5 /* the deepest walk: 5-level paging */
-static struct {
-	bool on;
-	unsigned n;
-	uint64_t gpa[WALK_LEVELS];
-} walk_record;
-
-static int phys_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
-{
-	uint64_t hpa;
-	if (walk_record.on && walk_record.n < WALK_LEVELS)
-		walk_record.gpa[walk_record.n++] = gpa;
-	switch (classify(gpa, &hpa)) {
-	case PHYS_DIRECT:
-	case PHYS_READ_ONLY: copy_bytes(buf, (void *)(uintptr_t)hpa, n); break;
-	case PHYS_MMIO: mmio_read(gpa, buf, n); break;
-	case PHYS_NOTHING: memset(buf, 0xff, n); break;
-	}
-	return 0;
-}
-
-static int phys_write(void *ctx, uint64_t gpa, const void *buf, unsigned n)
-{
-	uint64_t hpa;
-	switch (classify(gpa, &hpa)) {
-	case PHYS_DIRECT: /* through the hypervisor's mapping, past EPT: watches must hear of it */
-		copy_bytes((void *)(uintptr_t)hpa, buf, n);
-		guest_memory_written(gpa, n);
-		break;
-	case PHYS_MMIO: mmio_write(gpa, buf, n); break;
-	case PHYS_READ_ONLY:
-	case PHYS_NOTHING: break;
-	}
-	return 0;
-}
-
-/* Accessed/dirty bits of the guest's paging entries: only in memory the guest owns. */
-static int phys_set_bits(void *ctx, uint64_t gpa, unsigned size, uint64_t bits)
-{
-	uint64_t hpa;
-	if (classify(gpa, &hpa) != PHYS_DIRECT)
-		return -1;
-	if (size == 8)
-		__atomic_fetch_or((uint64_t *)(uintptr_t)hpa, bits, __ATOMIC_SEQ_CST);
-	else
-		__atomic_fetch_or((uint32_t *)(uintptr_t)hpa, (uint32_t)bits, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-/* Instruction fetch and paging structures never touch devices. */
-static int fetch_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
-{
-	uint64_t hpa;
-	if (classify(gpa, &hpa) == PHYS_MMIO)
-		return -1;
-	return phys_read(ctx, gpa, buf, n);
-}
-
-static const struct x86_phys_ops data_phys = { phys_read, phys_write, phys_set_bits };
-static const struct x86_phys_ops fetch_phys = { fetch_read, phys_write, phys_set_bits };
 
 /* The guest's XMM registers are live in the CPU during an exit: the hypervisor never uses SSE. */
 #define XMM_CASE(n)                                                                       \
@@ -189,14 +64,14 @@ static __attribute__((noinline)) int translate_miss(const struct x86_linear_ctx 
 	const struct x86_regs *r = c->regs;
 	emulation_stats.xlat_misses++;
 	*hit = 0;
-	walk_record.on = true;
-	walk_record.n = 0;
+	guest_phys_walk_begin();
 	int rc = x86_translate(r, c->phys, c->phys_ctx, la, access & 0xff, gpa, fault);
-	walk_record.on = false;
+	const uint64_t *walked;
+	unsigned walk = guest_phys_walk_end(&walked);
 	e->gen = 0;
 	if (rc != X86_EMU_OK)
 		return rc;
-	uint64_t gen = guest_memory_watch(walk_record.gpa, walk_record.n);
+	uint64_t gen = guest_memory_watch(walked, walk);
 	if (!gen)
 		return rc; /* paging structures that cannot be watched: not cached */
 	e->la_page = la & ~0xfffull;
@@ -447,14 +322,14 @@ static bool mov_fast_path(struct vcpu *v, const struct x86_insn *in, enum x86_mo
 		if (dev)
 			range_entry_read(dev, gpa, size, &value);
 		else
-			phys_read(0, gpa, &value, size);
+			guest_phys_read(gpa, &value, size);
 		x86_reg_set(&v->regs, in->reg, in->opsize, value);
 	} else {
 		value = mov == X86_MOV_STORE_IMM ? in->imm : x86_reg_get(&v->regs, in->reg, size);
 		if (dev)
 			range_entry_write(dev, gpa, size, value);
 		else
-			phys_write(0, gpa, &value, size);
+			guest_phys_write(gpa, &value, size);
 	}
 	complete_instruction(v, rip + in->len, mode);
 	emulation_stats.mov_fast++;
@@ -501,7 +376,7 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
 		e = x86_dcache_lookup_in_place(&dcache, la, r->cr3, key, guest_memory_watch_generation());
 	int rc = X86_EMU_OK;
 	if (!e) {
-		ctx = (struct x86_linear_ctx){ r, &fetch_phys, 0, 0, translate_cached };
+		ctx = (struct x86_linear_ctx){ r, &guest_phys_fetch, 0, 0, translate_cached };
 		dcache.misses++;
 		rc = cache_in_place(&ctx, la, key, mode, &e, &fault);
 		if (rc == X86_EMU_ERROR) /* bytes across a page end or outside RAM: fetch them */
@@ -513,7 +388,7 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
 		if (fault.vector == X86_EXC_UD) {
 			uint8_t bytes[X86_MAX_INSN_LEN];
 			int frc;
-			ctx.phys = &data_phys; /* bytes for the message: also from MMIO */
+			ctx.phys = &guest_phys_data; /* bytes for the message: also from MMIO */
 			unsigned n = x86_linear_fetch(&ctx, la, bytes, sizeof bytes, &frc, &fault);
 			unsupported(v, bytes, n, "not a supported memory form");
 			return;
@@ -527,7 +402,7 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
 	}
 	if (mov_fast_path(v, insn, e ? (enum x86_mov_class)e->mov : x86_mov_class(insn), r->rip, mode, e))
 		return;
-	ctx = (struct x86_linear_ctx){ r, &data_phys, 0, 0, translate_cached };
+	ctx = (struct x86_linear_ctx){ r, &guest_phys_data, 0, 0, translate_cached };
 	load_data_regs(r, mode);
 	uint64_t rip = r->rip;
 	rc = x86_emulate(insn, r, &emu_ops, &ctx, 0, &fault);
@@ -653,15 +528,15 @@ void emulate_string_io(struct vcpu *v, struct x86_string_io *io)
 	load_fetch_regs(r);
 	enum x86_mode mode = x86_regs_mode(r);
 	load_data_regs(r, mode);
-	struct x86_linear_ctx ctx = { r, &data_phys, 0, 0, translate_cached };
+	struct x86_linear_ctx ctx = { r, &guest_phys_data, 0, 0, translate_cached };
 	struct x86_fault fault;
 	if (!io->addrsize) { /* not reported by the exit: from the instruction's prefixes */
 		uint8_t bytes[X86_MAX_INSN_LEN];
 		int frc;
 		uint64_t la = mode == X86_MODE_64 ? r->rip : (uint32_t)(r->seg[X86_CS].base + r->rip);
-		ctx.phys = &fetch_phys;
+		ctx.phys = &guest_phys_fetch;
 		unsigned n = x86_linear_fetch(&ctx, la, bytes, io->len, &frc, &fault);
-		ctx.phys = &data_phys;
+		ctx.phys = &guest_phys_data;
 		if (n < io->len || !x86_string_io_prefixes(bytes, n, mode, &io->addrsize, &io->seg)) {
 			unsupported(v, bytes, n, "string I/O whose bytes cannot be read back");
 			return;
