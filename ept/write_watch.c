@@ -53,11 +53,30 @@ bool write_watch_reset(struct write_watch *w, struct ept *ept)
 	return changed;
 }
 
+/* The count of watch ends of page (direct-mapped by page: a collision restarts the count). */
+static unsigned *hot_count(struct write_watch *w, uint64_t page)
+{
+	unsigned slot = (unsigned)(page >> 12) % WRITE_WATCH_HOT_SLOTS;
+	if (w->hot[slot].page != page) {
+		w->hot[slot].page = page;
+		w->hot[slot].ends = 0;
+	}
+	return &w->hot[slot].ends;
+}
+
 /* Watches one page: 1 newly watched, 0 nothing needed, -1 impossible. */
 static int watch_one(struct write_watch *w, struct ept *ept, uint64_t page)
 {
 	if (find(w, page) >= 0)
 		return 0;
+	if (*hot_count(w, page) >= WRITE_WATCH_HOT_LIMIT) {
+		/* Refused; every WRITE_WATCH_HOT_RETRY refusals all counts start over, so a page that
+		 * has calmed down is watched (and cached on) again. */
+		if (++w->refused_hot % WRITE_WATCH_HOT_RETRY == 0)
+			for (unsigned i = 0; i < WRITE_WATCH_HOT_SLOTS; i++)
+				w->hot[i].ends = 0;
+		return -1;
+	}
 	uint64_t hpa;
 	unsigned level;
 	uint64_t leaf = ept_lookup(ept, page, &level, &hpa);
@@ -113,6 +132,7 @@ bool write_watch_written(struct write_watch *w, struct ept *ept, uint64_t gpa, u
 	bool ended = false;
 	for (unsigned i = 0; i < w->n;) {
 		if (w->page[i] >= first && w->page[i] <= last) {
+			++*hot_count(w, w->page[i]);
 			end_watch(w, ept, i); /* moves the last watch into slot i */
 			ended = true;
 		} else {

@@ -27,6 +27,13 @@
 
 #define WRITE_WATCH_PAGES 64
 #define WRITE_WATCH_MAX_ADD 8 /* pages per write_watch_pages call */
+/* A page whose watch writes have ended this many times is not watched again (a page table that
+ * shares its page with data the guest writes often would otherwise cost an exit per write and
+ * a cache rebuild per MMIO exit); what depends on it is then not cached. After
+ * WRITE_WATCH_HOT_RETRY refusals the counts start over. */
+#define WRITE_WATCH_HOT_LIMIT 8
+#define WRITE_WATCH_HOT_RETRY 256
+#define WRITE_WATCH_HOT_SLOTS 32
 
 struct write_watch {
 	uint64_t generation;                  /* 1 or more; entries record it; 0 is never current */
@@ -34,7 +41,8 @@ struct write_watch {
 	uint64_t page[WRITE_WATCH_PAGES];     /* watched pages (guest-physical, 4 KiB aligned) */
 	uint64_t flags[WRITE_WATCH_PAGES];    /* their EPT leaf flags before the watch */
 	uint64_t filter;                      /* bit (page >> 12) % 64 of every watched page */
-	uint64_t watches, writes, resets;     /* statistics */
+	struct { uint64_t page; unsigned ends; } hot[WRITE_WATCH_HOT_SLOTS]; /* watch ends by page */
+	uint64_t watches, writes, resets, refused_hot; /* statistics */
 };
 
 void write_watch_init(struct write_watch *w);
@@ -43,7 +51,8 @@ void write_watch_init(struct write_watch *w);
  * Watches the 4 KiB pages holding gpa[0..n) (n <= WRITE_WATCH_MAX_ADD). A page already watched,
  * or mapped without write permission (the guest cannot change it), needs nothing. Returns the
  * generation under which all of them are watched, or 0 when one cannot be (not mapped as memory,
- * or no memory to split a large EPT page): then nothing may be cached on them. *flush is set when
+ * no memory to split a large EPT page, or written too often: WRITE_WATCH_HOT_LIMIT): then
+ * nothing may be cached on them. *flush is set when
  * the EPT changed (the caller executes INVEPT). A full table is emptied first (all watches end,
  * the generation moves on).
  */

@@ -88,20 +88,40 @@ int main(void)
 	      "write watch: no memory to split a large page -> 0, page still mapped writable");
 	budget = 1 << 20;
 
+	/* a page written again and again is not watched any more */
+	uint64_t hot[] = { 0x7000 };
+	unsigned rounds = 0;
+	while (rounds < 100 && write_watch_pages(&w, &e, hot, 1, &flush)) {
+		write_watch_written(&w, &e, 0x7008, 8);
+		rounds++;
+	}
+	CHECK(rounds == WRITE_WATCH_HOT_LIMIT && w.refused_hot == 1 && writable(&e, 0x7000),
+	      "write watch: a page whose watch writes ended %u times is refused (stays writable)", rounds);
+	unsigned refusals = 1;
+	while (refusals < 1000 && !write_watch_pages(&w, &e, hot, 1, &flush))
+		refusals++;
+	CHECK(refusals == WRITE_WATCH_HOT_RETRY && write_watch_is_watched(&w, 0x7000),
+	      "write watch: after %u refusals it is watched again", refusals);
+	write_watch_written(&w, &e, 0x7000, 8);
+
 	/* random: the EPT and the table agree, and the generation moves exactly when a watch ends */
 	write_watch_reset(&w, &e);
-	uint64_t seed = 42;
+	uint64_t seed = 42, pages_refused = w.refused_hot, resets = w.resets;
 	bool ok = true;
 	for (int step = 0; step < 20000 && ok; step++) {
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-		uint64_t page = ((seed >> 33) % 512) * 4096 + 0x200000;
+		uint64_t page = ((seed >> 33) % 96) * 4096 + 0x200000;
 		uint64_t gen = w.generation;
 		if ((seed >> 20) & 1) {
 			bool was = write_watch_is_watched(&w, page);
 			unsigned n_before = w.n;
+			uint64_t refused = w.refused_hot;
 			uint64_t got = write_watch_pages(&w, &e, &page, 1, &flush);
-			ok = got == w.generation && write_watch_is_watched(&w, page) && !writable(&e, page) &&
-			     (was || n_before == WRITE_WATCH_PAGES || w.n == n_before + 1);
+			if (got) /* watched, or refused as too often written */
+				ok = got == w.generation && write_watch_is_watched(&w, page) && !writable(&e, page) &&
+				     (was || n_before == WRITE_WATCH_PAGES || w.n == n_before + 1);
+			else
+				ok = !was && w.refused_hot == refused + 1 && !write_watch_is_watched(&w, page) && writable(&e, page);
 		} else {
 			bool was = write_watch_is_watched(&w, page);
 			bool ended = write_watch_written(&w, &e, page + 8, 8);
@@ -112,6 +132,8 @@ int main(void)
 		if (!ok)
 			fprintf(stderr, "step %d page 0x%lx\n", step, page);
 	}
-	CHECK(ok, "write watch: 20000 random watches and writes keep EPT permissions and the table in agreement");
+	CHECK(ok && w.resets > resets,
+	      "write watch: 20000 random watches and writes on 96 pages keep EPT permissions and the table in agreement "
+	      "(%lu refused as hot, %lu full-table resets)", w.refused_hot - pages_refused, w.resets - resets);
 	return CHECK_DONE();
 }

@@ -137,8 +137,8 @@ void emulation_print_stats(void)
 		   lookups ? 100 * dcache.hits / lookups : 0, dcache.hits, dcache.misses,
 		   walks ? 100 * e->xlat_hits / walks : 0, e->xlat_hits, walks);
 	const struct write_watch *w = &guest_mem.watch;
-	log_printf("hv:   write watches on guest page tables: %lu set, %lu ended by writes, %lu resets; generation %lu\n",
-		   w->watches, w->writes, w->resets, w->generation);
+	log_printf("hv:   write watches on guest page tables: %lu set, %lu ended by writes, %lu resets, %lu refused (written "
+		   "too often); generation %lu\n", w->watches, w->writes, w->resets, w->refused_hot, w->generation);
 }
 
 /* What instruction fetch needs: RIP, CS, the paging registers and the CPL. CS base and limit
