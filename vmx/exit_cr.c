@@ -19,11 +19,10 @@
 #define CR4_PAGING_MODE (CR4_PSE | CR4_PAE | CR4_LA57)
 #define AR_L (1u << 13)
 
-static void paging_mode_changed(void)
+static void paging_mode_changed(struct vcpu *v)
 {
 	guest_memory_paging_mode_changed();
-	if (vmread(VMCS_PROC_CONTROLS2) & PROC2_ENABLE_VPID)
-		invvpid(INVVPID_ALL_CONTEXTS, 0);
+	vcpu_flush_tlb(v);
 }
 
 /* A guest write to CR0 (SDM vol.3 2.5 for the #GP rules). The guest keeps its value in the read
@@ -56,7 +55,7 @@ static void guest_write_cr0(struct vcpu *v, uint64_t val)
 	vmwrite(VMCS_GUEST_CR0, (val | fixed0) & vmx_caps.cr0_fixed1);
 	vmwrite(VMCS_CR0_SHADOW, val);
 	if ((old ^ val) & CR0_PAGING_MODE)
-		paging_mode_changed();
+		paging_mode_changed(v);
 	vcpu_skip_instruction(v);
 }
 
@@ -74,7 +73,7 @@ static void guest_write_cr4(struct vcpu *v, uint64_t val)
 	vmwrite(VMCS_GUEST_CR4, (val | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1);
 	vmwrite(VMCS_CR4_SHADOW, val);
 	if ((old ^ val) & CR4_PAGING_MODE)
-		paging_mode_changed();
+		paging_mode_changed(v);
 	vcpu_skip_instruction(v);
 }
 

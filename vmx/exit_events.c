@@ -109,7 +109,7 @@ void exit_sipi(struct vcpu *v)
 	};
 	log_printf("hv: guest start-up IPI, vector 0x%lx: starting at %lx:0000 in real mode\n", vector, vector << 8);
 	vmcs_load_guest_state(v, &s);
-	invvpid(INVVPID_ALL_CONTEXTS, 0);
+	vcpu_flush_tlb(v);
 }
 
 /* VMX-preemption timer expired: the watchdog= budget of guest time is used up; or, without the

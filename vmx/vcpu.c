@@ -55,3 +55,9 @@ void vcpu_inject_nmi(struct vcpu *v)
 {
 	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | VEC_NMI);
 }
+
+void vcpu_flush_tlb(struct vcpu *v)
+{
+	if (vmread(VMCS_PROC_CONTROLS2) & PROC2_ENABLE_VPID) /* else every VM entry flushes */
+		invvpid(INVVPID_ALL_CONTEXTS, 0);
+}

@@ -58,6 +58,9 @@ void vcpu_gpr_write(struct vcpu *v, unsigned reg, uint64_t value);
 void vcpu_skip_instruction(struct vcpu *v);
 /* Moves the guest to the next instruction at `rip` (an emulated instruction completed). */
 void vcpu_set_rip(struct vcpu *v, uint64_t rip);
+/* Flushes the guest's TLB entries, as the CPU's own MOV to CR0/CR4 of a paging bit would: with
+ * VPID they survive VM entries (all-context INVVPID; VPID is only enabled with it). */
+void vcpu_flush_tlb(struct vcpu *v);
 
 /* Event injection at the next VM entry (SDM 27.6). */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector);

@@ -112,7 +112,10 @@ static int load_controls(struct vcpu *v, uint64_t eptp, enum vmcs_fault fault)
 	proc &= ~((PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING | PROC_INVLPG_EXITING | PROC_RDTSC_EXITING |
 		   PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING | PROC_MOV_DR_EXITING) & ~c->proc0);
 	uint32_t proc2_req = PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST;
-	uint32_t proc2_want = proc2_req | PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID | PROC2_ENABLE_XSAVES;
+	/* VPID only with all-context INVVPID (EPT/VPID capability bit 42): the hypervisor must be
+	 * able to flush the guest's TLB when it emulates a paging-mode change (vmx/vcpu.c). */
+	uint32_t vpid = (c->ept_vpid >> 42) & 1 ? PROC2_ENABLE_VPID : 0;
+	uint32_t proc2_want = proc2_req | vpid | PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID | PROC2_ENABLE_XSAVES;
 	if (vmx_adjust_controls("secondary processor-based", proc2_want, proc2_req, c->proc2_0, c->proc2_1, &proc2))
 		return -1;
 	uint32_t exit_req = EXIT_HOST_ADDR_SPACE_64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER;
