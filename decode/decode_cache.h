@@ -59,13 +59,12 @@ static inline uint64_t x86_load64(const uint8_t *p)
 
 static inline enum x86_mov_class x86_mov_class(const struct x86_insn *in)
 {
-	if (in->op != X86_OP_MOV || (in->prefixes & X86_PFX_LOCK) || in->memsize > 8)
+	/* MOV (88-8B, A0-A3, C6/C7: never LOCK, at most 8 bytes: the decoder refuses the rest) */
+	if (in->op != X86_OP_MOV)
 		return X86_MOV_OTHER;
-	if (in->reg == X86_RSP && in->form != X86_FORM_M_I)
-		return X86_MOV_OTHER; /* RSP: see above */
 	switch (in->form) {
-	case X86_FORM_R_M: return X86_MOV_LOAD;
-	case X86_FORM_M_R: return X86_MOV_STORE;
+	case X86_FORM_R_M: return in->reg == X86_RSP ? X86_MOV_OTHER : X86_MOV_LOAD; /* RSP: see above */
+	case X86_FORM_M_R: return in->reg == X86_RSP ? X86_MOV_OTHER : X86_MOV_STORE;
 	case X86_FORM_M_I: return X86_MOV_STORE_IMM;
 	default: return X86_MOV_OTHER;
 	}

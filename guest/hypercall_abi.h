@@ -21,6 +21,9 @@
                              hc_bar_info[7] -> RAX = 0, or HC_EINVAL for an absent function.
                              Every BAR's size, type and address in one exit (instead of 4-8
                              config accesses per BAR). */
+#define HC_MMIO_DECODE_CACHE 6 /* RBX = 1: the MMIO decode cache on (the default), 0: off, every
+                                  MMIO exit decodes its instruction afresh -> RAX = the previous
+                                  setting. For measuring and testing the decode path. */
 
 #define HC_BAR_NONE 0
 #define HC_BAR_MEM32 1

@@ -112,6 +112,7 @@ static int translate_cached(const struct x86_linear_ctx *c, uint64_t la, unsigne
 }
 
 static struct x86_dcache dcache;
+static bool dcache_on = true; /* emulate_set_decode_cache */
 /* The notify instruction decoded once (decode/notify.h): on a cache miss its two bytes are
  * recognised and this is cached for it, without a decode. */
 static struct x86_insn notify_insn[2]; /* [0] 32-bit mode, [1] 64-bit mode */
@@ -125,6 +126,14 @@ void emulate_init(void)
 	x86_decode(notify, sizeof notify, X86_MODE_32, &notify_insn[0]);
 	x86_decode(notify, sizeof notify, X86_MODE_64, &notify_insn[1]);
 	maxphyaddr = (uint8_t)cpuid(0x80000008, 0).eax;
+}
+
+bool emulate_set_decode_cache(bool on)
+{
+	bool was = dcache_on;
+	x86_dcache_flush(&dcache); /* off: nothing may hit; on: start clean */
+	dcache_on = on;
+	return was;
 }
 
 void emulation_print_stats(void)
@@ -226,9 +235,16 @@ static void complete_instruction(struct vcpu *v, uint64_t next_rip, enum x86_mod
  * general path, remembered by linear page with its CR3, fetch key and watch generation. */
 #define CODE_PAGES 8
 static struct code_page {
-	uint64_t la_page, cr3, key, gen;
+	uint64_t tag;   /* the linear page | its fetch key's code-size bits >> 4 (below bit 12) */
+	uint64_t cr3, gen;
 	const uint8_t *host;
-} code_pages[CODE_PAGES];
+	uint64_t key;
+} __attribute__((aligned(64))) code_pages[CODE_PAGES];
+
+static inline uint64_t code_page_tag(uint64_t la, uint64_t key)
+{
+	return (la & ~0xfffull) | (key & X86_FETCH_KEY_MODE) >> 4;
+}
 
 /*
  * A cache miss with the instruction's bytes in place: all 16 bytes the cache compares lie in one
@@ -239,7 +255,7 @@ static struct code_page {
  * for over 15 bytes); or X86_EMU_ERROR: not in place, take the general path.
  */
 static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t key, enum x86_mode mode,
-			  struct x86_dcache_entry **out, struct x86_fault *fault)
+			  struct x86_dcache_entry **out, struct x86_insn *uncached, struct x86_fault *fault)
 {
 	uint64_t gpa;
 	const struct xlat_entry *page;
@@ -248,8 +264,8 @@ static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t 
 	    !page || !page->ram)
 		return X86_EMU_ERROR;
 	const uint8_t *code = (const uint8_t *)(uintptr_t)gpa;
-	code_pages[(la >> 12) % CODE_PAGES] = (struct code_page){ la & ~0xfffull, c->regs->cr3, key, page->gen,
-								   code - (la & 0xfff) };
+	code_pages[(la >> 12) % CODE_PAGES] = (struct code_page){ code_page_tag(la, key), c->regs->cr3, page->gen,
+								   code - (la & 0xfff), key };
 	struct x86_insn decoded;
 	const struct x86_insn *in = &decoded;
 	if (x86_notify_match(code, X86_NOTIFY_LEN, mode)) {
@@ -260,7 +276,10 @@ static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t 
 		if (d != X86_DEC_OK)
 			return x86_fault_raise(fault, d == X86_DEC_TOO_LONG ? X86_EXC_GP : X86_EXC_UD, d == X86_DEC_TOO_LONG);
 	}
-	*out = x86_dcache_insert_in_place(&dcache, la, c->regs->cr3, key, code, in, page->gen);
+	if (dcache_on)
+		*out = x86_dcache_insert_in_place(&dcache, la, c->regs->cr3, key, code, in, page->gen);
+	else
+		*uncached = *in;
 	return X86_EMU_OK;
 }
 
@@ -378,7 +397,7 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
 	if (!e) {
 		ctx = (struct x86_linear_ctx){ r, &guest_phys_fetch, 0, 0, translate_cached };
 		dcache.misses++;
-		rc = cache_in_place(&ctx, la, key, mode, &e, &fault);
+		rc = cache_in_place(&ctx, la, key, mode, &e, &fetched, &fault);
 		if (rc == X86_EMU_ERROR) /* bytes across a page end or outside RAM: fetch them */
 			rc = x86_fetch_decode(&ctx, 0, &fetched, &fault);
 	}
@@ -419,34 +438,30 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
  * calls the device directly. Returns false when any of that does not hold (emulate_general then
  * does the full work).
  */
-static inline __attribute__((always_inline)) bool mov_hot_path(struct vcpu *v, struct x86_dcache_entry *e, uint64_t rip)
+/* A plain MOV (mov: its x86_mov_class) to device d at the exit's gpa, completed: the register
+ * or immediate goes out, or the value comes back into the register; RIP moves on. False for a
+ * misaligned access (the general path splits it). */
+static inline __attribute__((always_inline)) bool mov_finish(struct vcpu *v, const struct x86_insn *in,
+							      enum x86_mov_class mov, const struct range_entry *d,
+							      uint64_t gpa, uint64_t rip)
 {
-	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
-	const struct range_entry *d = e->user;
-	unsigned size = e->insn.memsize;
-	if (__builtin_expect(e->user_gen != range_generation(&mmio_space) || gpa - d->base >= d->len, 0)) {
-		if (e->mov == X86_MOV_OTHER)
-			return false; /* never resolved: not a plain MOV */
-		d = mmio_device(e, gpa);
-		if (!d)
-			return false;
-	}
+	unsigned size = in->memsize;
 	if (gpa & (size - 1))
 		return false;
-	if (e->mov == X86_MOV_LOAD) {
+	if (mov == X86_MOV_LOAD) {
 		uint64_t value;
 		range_entry_read(d, gpa, size, &value);
-		x86_reg_set(&v->regs, e->insn.reg, e->insn.opsize, value);
+		x86_reg_set(&v->regs, in->reg, in->opsize, value);
 	} else {
 		/* range_entry_write keeps the low size bytes: a GPR goes as it is */
-		unsigned reg = e->insn.reg;
-		uint64_t value = e->mov == X86_MOV_STORE_IMM ? e->insn.imm
-			       : reg < 16		     ? v->regs.gpr[reg]
-							     : x86_reg_get(&v->regs, reg, size);
+		unsigned reg = in->reg;
+		uint64_t value = mov == X86_MOV_STORE_IMM ? in->imm
+			       : reg < 16		  ? v->regs.gpr[reg]
+							  : x86_reg_get(&v->regs, reg, size);
 		range_entry_write(d, gpa, size, value);
 	}
 	/* complete_instruction, inline: RIP, the STI/MOV-SS shadow, RF (SDM vol.3A 18.3.1.1) */
-	vmwrite(VMCS_GUEST_RIP, rip + e->insn.len);
+	vmwrite(VMCS_GUEST_RIP, rip + in->len);
 	uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 	if (__builtin_expect(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS), 0))
 		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
@@ -457,6 +472,39 @@ static inline __attribute__((always_inline)) bool mov_hot_path(struct vcpu *v, s
 	return true;
 }
 
+static inline __attribute__((always_inline)) bool mov_hot_path(struct vcpu *v, struct x86_dcache_entry *e, uint64_t rip)
+{
+	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+	const struct range_entry *d = e->user;
+	if (__builtin_expect(e->user_gen != range_generation(&mmio_space) || gpa - d->base >= d->len, 0)) {
+		if (e->mov == X86_MOV_OTHER)
+			return false; /* never resolved: not a plain MOV */
+		d = mmio_device(e, gpa);
+		if (!d)
+			return false;
+	}
+	return mov_finish(v, &e->insn, (enum x86_mov_class)e->mov, d, gpa, rip);
+}
+
+/* The decode cache off (emulate_set_decode_cache): the bytes at code are decoded every time and
+ * a plain MOV completes at once; anything else takes the general path. */
+static inline __attribute__((always_inline)) void emulate_uncached(struct vcpu *v, const uint8_t *code, uint64_t rip)
+{
+	struct x86_insn decoded;
+	const struct x86_insn *in = &decoded;
+	if (x86_notify_match(code, X86_NOTIFY_LEN, X86_MODE_64)) {
+		in = &notify_insn[1];
+		emulation_stats.notify++;
+	} else if (x86_decode(code, X86_MAX_INSN_LEN, X86_MODE_64, &decoded) != X86_DEC_OK) {
+		emulate_general(v, 0); /* decodes again and raises #UD or #GP */
+		return;
+	}
+	enum x86_mov_class mov = x86_mov_class(in);
+	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+	const struct range_entry *d = mov != X86_MOV_OTHER ? mmio_device(0, gpa) : 0;
+	if (!d || !mov_finish(v, in, mov, d, gpa, rip))
+		emulate_general(v, 0);
+}
 
 /*
  * A decode-cache miss in 64-bit mode whose code page the code-page memo holds, with all 16
@@ -466,12 +514,15 @@ static inline __attribute__((always_inline)) bool mov_hot_path(struct vcpu *v, s
 static inline __attribute__((always_inline)) void emulate_miss(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gen)
 {
 	const struct code_page *cp = &code_pages[(rip >> 12) % CODE_PAGES];
-	if (cp->la_page != (rip & ~0xfffull) || cp->cr3 != cr3 || cp->gen != gen || (cp->key & X86_FETCH_KEY_MODE) != HOT_KEY ||
-	    (rip & 0xfff) > 0x1000 - 16) {
+	if (cp->tag != code_page_tag(rip, HOT_KEY) || cp->cr3 != cr3 || cp->gen != gen || (rip & 0xfff) > 0x1000 - 16) {
 		emulate_general(v, 0);
 		return;
 	}
 	const uint8_t *code = cp->host + (rip & 0xfff);
+	if (__builtin_expect(!dcache_on, 0)) {
+		emulate_uncached(v, code, rip);
+		return;
+	}
 	struct x86_dcache_entry *e = x86_dcache_claim(&dcache, rip, cr3);
 	if (x86_notify_match(code, X86_NOTIFY_LEN, X86_MODE_64)) {
 		e->insn = notify_insn[1];
@@ -493,7 +544,9 @@ void emulate_current_instruction(struct vcpu *v)
 	uint64_t cs_ar = vmread(VMCS_GUEST_CS_AR);
 	if (__builtin_expect((cs_ar & (X86_AR_L | X86_AR_DB)) == X86_AR_L, 1)) {
 		uint64_t gen = guest_memory_watch_generation();
-		struct x86_dcache_entry *e = x86_dcache_lookup_in_place_mode(&dcache, rip, cr3, HOT_KEY, gen);
+		struct x86_dcache_entry *e = 0;
+		if (__builtin_expect(dcache_on, 1))
+			e = x86_dcache_lookup_in_place_mode(&dcache, rip, cr3, HOT_KEY, gen);
 		if (!e) {
 			emulate_miss(v, rip, cr3, gen);
 			return;

@@ -24,6 +24,10 @@ struct emulation_stats {
 };
 extern struct emulation_stats emulation_stats;
 void emulate_init(void);
+/* The decode cache on (the default) or off: off, every MMIO exit decodes its instruction afresh
+ * (nothing is cached or looked up; the code-page translations still are). Returns the previous
+ * setting. */
+bool emulate_set_decode_cache(bool on);
 /* The MMIO lines of the exit statistics: emulations, fast paths, cache hit rates. */
 void emulation_print_stats(void);
 #endif

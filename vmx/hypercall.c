@@ -5,6 +5,7 @@
 #include "boot/console.h"
 #include "guest/hypercall_abi.h"
 #include "pci/hv/vpci.h"
+#include "vmx/emulate_insn.h"
 
 static long hc_log(struct vcpu *v)
 {
@@ -65,6 +66,9 @@ void exit_vmcall(struct vcpu *v)
 			return;
 		case HC_EXIT_COUNT: ret = hc_exit_count(v); break;
 		case HC_PCI_BAR_INFO: ret = hc_pci_bar_info(v); break;
+		case HC_MMIO_DECODE_CACHE:
+			ret = v->gpr[GPR_RBX] > 1 ? HC_EINVAL : emulate_set_decode_cache(v->gpr[GPR_RBX]);
+			break;
 		default: ret = HC_ENOSYS; break;
 		}
 	}

@@ -34,11 +34,15 @@ void run_benchmarks(const struct guest_info *info)
 	MEASURE("ept_violation", *(volatile uint32_t *)hidden = 1);
 	MEASURE("loop_overhead", __asm__ volatile("" ::: "memory"));
 
-	/* MMIO (EPT misconfiguration + emulation) on the scratch device: a load decoded afresh
-	 * (256 different instruction addresses, more than the decode cache holds), the same load
-	 * repeated (decode cache hits), and the notify instruction 89 02 (no decode at all). */
+	/* MMIO (EPT misconfiguration + emulation) on the scratch device: loads decoded in full with
+	 * the decode cache off; loads that miss the cache (256 different instruction addresses, more
+	 * than it holds: decoded and inserted); the same load repeated (cache hits); the notify
+	 * instruction 89 02. */
 	volatile uint32_t *mmio = (volatile uint32_t *)SCRATCH_MMIO_BASE;
+	hypercall(HC_MMIO_DECODE_CACHE, 0, 0);
 	MEASURE_N("mmio_decode", 4, { mmio_distinct_loads(mmio); });
+	hypercall(HC_MMIO_DECODE_CACHE, 1, 0);
+	MEASURE_N("mmio_miss", 4, { mmio_distinct_loads(mmio); });
 	MEASURE("mmio_cached", { uint32_t v; __asm__ volatile("mov (%1), %0" : "=a"(v) : "b"(mmio) : "memory"); });
 	MEASURE("mmio_fastpath", __asm__ volatile("movl %0, (%1)" : : "a"(1), "d"(mmio) : "memory"));
 	/* A write to the local APIC (EOI with nothing in service: harmless): the page is read-only
@@ -87,7 +91,9 @@ OP(mmio_fastpath, __asm__ volatile("movl %0, (%1)" : : "a"(1), "d"(SCRATCH_MMIO_
 OP(apic_write, *(volatile uint32_t *)(LAPIC_BASE + 0xb0) = 0)
 /* A load at an instruction address the decode cache has not seen (warmed: the code page's
  * translation, by mmio_distinct_loads on the same page). */
-OP(mmio_decode, { uint32_t v; __asm__ volatile("mov 4(%1), %0" : "=a"(v) : "b"(SCRATCH_MMIO_BASE) : "memory"); })
+OP(mmio_miss, { uint32_t v; __asm__ volatile("mov 4(%1), %0" : "=a"(v) : "b"(SCRATCH_MMIO_BASE) : "memory"); })
+/* A load decoded in full: the decode cache is off (HC_MMIO_DECODE_CACHE). */
+OP(mmio_decode, { uint32_t v; __asm__ volatile("mov 8(%1), %0" : "=a"(v) : "b"(SCRATCH_MMIO_BASE) : "memory"); })
 
 static void profile(const char *name, void (*op)(void), int warmups)
 {
@@ -108,5 +114,8 @@ void run_profile(void)
 	profile("mmio_fastpath", op_mmio_fastpath, 3);
 	profile("apic_write", op_apic_write, 3);
 	mmio_distinct_loads((volatile void *)SCRATCH_MMIO_BASE);
-	profile("mmio_decode", op_mmio_decode, 0);
+	profile("mmio_miss", op_mmio_miss, 0);
+	hypercall(HC_MMIO_DECODE_CACHE, 0, 0);
+	profile("mmio_decode", op_mmio_decode, 3);
+	hypercall(HC_MMIO_DECODE_CACHE, 1, 0);
 }

@@ -70,8 +70,10 @@ static void dump(volatile uint8_t *mem, uint8_t *out)
 		((uint64_t *)out)[i] = q[i];
 }
 
-void run_mmio_forms(void)
+void run_mmio_forms(bool decode_cache)
 {
+	const char *how = decode_cache ? "" : " (decode cache off: every exit decodes)";
+	hypercall(HC_MMIO_DECODE_CACHE, decode_cache, 0);
 	uint8_t *mmio = (uint8_t *)SCRATCH_MMIO_BASE;
 	uint64_t before = exit_count(EXIT_EPT_MISCONFIG);
 	unsigned forms = 0, failed = 0;
@@ -96,8 +98,8 @@ void run_mmio_forms(void)
 			     (ram.rflags & fl_mask) == (dev.rflags & fl_mask) && !memcmp(ram.xmm0, dev.xmm0, 16) &&
 			     !memcmp(after_ram, after_mmio, BUF);
 			if (!ok)
-				gprintf("FAIL selftest mmio form %s differs from RAM (round %d): rax %lx/%lx rbx %lx/%lx rcx %lx/%lx rdx %lx/%lx flags %lx/%lx mem %s",
-					f->name, round, ram.rax, dev.rax, ram.rbx, dev.rbx, ram.rcx, dev.rcx, ram.rdx, dev.rdx,
+				gprintf("FAIL selftest mmio form %s differs from RAM%s (round %d): rax %lx/%lx rbx %lx/%lx rcx %lx/%lx rdx %lx/%lx flags %lx/%lx mem %s",
+					f->name, how, round, ram.rax, dev.rax, ram.rbx, dev.rbx, ram.rcx, dev.rcx, ram.rdx, dev.rdx,
 					ram.rflags, dev.rflags, memcmp(after_ram, after_mmio, BUF) ? "differs" : "same");
 		}
 		if (ok)
@@ -112,12 +114,13 @@ void run_mmio_forms(void)
 	slot[1] = 0x77777777;
 	uint64_t rax = 0xffffffff5a5a1234ull;
 	__asm__ volatile(".byte 0x89, 0x02" : : "a"(rax), "d"(slot) : "memory");
-	GCHECK(slot[0] == 0x5a5a1234 && slot[1] == 0x77777777, "mmio: notify instruction 89 02 stores EAX (4 bytes) and continues");
+	GCHECK(slot[0] == 0x5a5a1234 && slot[1] == 0x77777777, "mmio: notify instruction 89 02 stores EAX (4 bytes) and continues%s", how);
 	/* An instruction the emulator does not support (CMPSB) on MMIO: #UD, and the guest goes on. */
 	const void *p1 = mmio, *p2 = mmio + 8;
 	int vec = PROBE("cmpsb", : "+S"(p1), "+D"(p2) : : "r11", "memory", "cc");
-	GCHECK(vec == 6, "mmio: an unsupported instruction on MMIO gets #UD (vector %d)", vec);
+	GCHECK(vec == 6, "mmio: an unsupported instruction on MMIO gets #UD (vector %d)%s", vec, how);
 	uint64_t exits = exit_count(EXIT_EPT_MISCONFIG) - before;
-	GCHECK(failed == 0, "mmio: %u instruction forms give the same results, flags and memory on MMIO as on RAM", forms);
-	GCHECK(exits > 4 * forms, "mmio: accesses to the scratch device exit as EPT misconfigurations (%lu)", exits);
+	GCHECK(failed == 0, "mmio: %u instruction forms give the same results, flags and memory on MMIO as on RAM%s", forms, how);
+	GCHECK(exits > 4 * forms, "mmio: accesses to the scratch device exit as EPT misconfigurations (%lu)%s", exits, how);
+	hypercall(HC_MMIO_DECODE_CACHE, 1, 0);
 }

@@ -49,6 +49,9 @@ static void test_hypercalls(void)
 	uint64_t a = exit_count(EXIT_VMCALL), b = exit_count(EXIT_VMCALL);
 	GCHECK(b == a + 1, "hypercall exit counter counts itself (%lu -> %lu)", a, b);
 	GCHECK(hypercall(HC_EXIT_COUNT, 9999, 0) == HC_EINVAL, "hypercall exit count bad reason -> EINVAL");
+	long was_on = hypercall(HC_MMIO_DECODE_CACHE, 0, 0), off = hypercall(HC_MMIO_DECODE_CACHE, 1, 0);
+	GCHECK(was_on == 1 && off == 0 && hypercall(HC_MMIO_DECODE_CACHE, 2, 0) == HC_EINVAL,
+	       "hypercall decode cache: off, on (previous settings 1, 0); RBX 2 -> EINVAL");
 	/* A guest cannot forge a hypervisor line: every printed line starts "guest: " (the
 	 * scenario test checks there is exactly one "hv: shutdown" line). */
 	static const char forged[] = "log with a forged line\nhv: shutdown status=0\n";
@@ -313,7 +316,8 @@ void run_selftests(const struct guest_info *info)
 	test_hlt();
 	test_hidden(info);
 	test_above_memory();
-	run_mmio_forms();
+	run_mmio_forms(true);
+	run_mmio_forms(false);
 	run_dcache_tests();
 	run_pci_tests(info);
 	run_virtio_tests(info);
