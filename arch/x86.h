@@ -75,6 +75,7 @@ __attribute__((noreturn)) static inline void cpu_halt_forever(void) { for (;;) _
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_VMXE (1ull << 13)
+#define CR4_PCIDE (1ull << 17)
 #define CR4_OSXSAVE (1ull << 18)
 
 #define MSR_IA32_FEATURE_CONTROL 0x3a

@@ -36,8 +36,9 @@ static void guest_write_cr0(struct vcpu *v, uint64_t val)
 	}
 	uint64_t old = vmread(VMCS_CR0_SHADOW), efer = vmread(VMCS_GUEST_EFER);
 	uint32_t entry = (uint32_t)vmread(VMCS_ENTRY_CONTROLS);
-	if ((old & CR0_PG) && !(val & CR0_PG) && (efer & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & AR_L)) {
-		vcpu_inject_exception_error(v, VEC_GP, 0); /* paging off in 64-bit mode (SDM vol.2 MOV CR) */
+	if ((old & CR0_PG) && !(val & CR0_PG) &&
+	    (((efer & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & AR_L)) || (vmread(VMCS_GUEST_CR4) & CR4_PCIDE))) {
+		vcpu_inject_exception_error(v, VEC_GP, 0); /* paging off in 64-bit mode or with PCIDE (SDM vol.2 MOV CR) */
 		return;
 	}
 	if (!(old & CR0_PG) && (val & CR0_PG) && (efer & EFER_LME)) {
