@@ -249,10 +249,12 @@ static inline uint64_t code_page_tag(uint64_t la, uint64_t key)
 /*
  * A cache miss with the instruction's bytes in place: all 16 bytes the cache compares lie in one
  * page of guest RAM whose translation the translation cache holds (the common case). The
- * exiting instruction was just fetched by the CPU, so RIP is canonical and inside CS. Recognises
- * the notify instruction, else decodes; caches the result as an in-place entry under the watch
- * generation of the code page's translation. X86_EMU_OK with *out set; X86_EMU_FAULT (#UD, #GP
- * for over 15 bytes); or X86_EMU_ERROR: not in place, take the general path.
+ * exiting instruction was just fetched by the CPU, so RIP is canonical and inside CS. Remembers
+ * the code page (code_pages, for emulate_miss); recognises the notify instruction, else decodes;
+ * caches the result as an in-place entry under the watch generation of the code page's
+ * translation (*out), or with the decode cache off returns it in *uncached. X86_EMU_OK;
+ * X86_EMU_FAULT (#UD, #GP for over 15 bytes); or X86_EMU_ERROR: not in place, take the general
+ * path.
  */
 static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t key, enum x86_mode mode,
 			  struct x86_dcache_entry **out, struct x86_insn *uncached, struct x86_fault *fault)
