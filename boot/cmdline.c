@@ -51,3 +51,22 @@ bool cmdline_parse_u64(const char *s, uint64_t *out)
 	*out = v;
 	return true;
 }
+
+bool cmdline_list_has(const char *list, const char *item)
+{
+	size_t n = 0;
+	while (item[n])
+		n++;
+	for (const char *p = list; *p;) {
+		size_t len = 0;
+		while (p[len] && p[len] != ',')
+			len++;
+		bool same = len == n;
+		for (size_t i = 0; same && i < n; i++)
+			same = p[i] == item[i];
+		if (same)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}

@@ -91,7 +91,9 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	const char *cl = boot_info.cmdline;
 	if (cmdline_get(cl, "fault", opt, sizeof opt) && !strcmp(opt, "hv-exception"))
 		__asm__ volatile("ud2"); /* test of the exception dump (tests/emu/scenarios.sh) */
-	trace_exits = cmdline_get(cl, "trace", opt, sizeof opt) && !strcmp(opt, "exits");
+	bool trace = cmdline_get(cl, "trace", opt, sizeof opt); /* trace=exits,mmio */
+	trace_exits = trace && cmdline_list_has(opt, "exits");
+	bool trace_mmio_on = trace && cmdline_list_has(opt, "mmio");
 	enum vmcs_fault fault = VMCS_FAULT_NONE;
 	if (cmdline_get(cl, "fault", opt, sizeof opt))
 		fault = !strcmp(opt, "vmentry-guest-state") ? VMCS_FAULT_GUEST_STATE
@@ -114,6 +116,7 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	guest_memory_print();
 	bitmaps_init();
 	emulate_init();
+	emulate_set_trace(trace_mmio_on);
 	msr_policy_init();
 	io_spaces_init();
 	testport_init();

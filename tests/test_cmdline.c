@@ -20,5 +20,9 @@ int main(void)
 	CHECK(cmdline_parse_u64("1234", &n) && n == 1234, "cmdline decimal");
 	CHECK(!cmdline_parse_u64("12a", &n) && !cmdline_parse_u64("", &n) && !cmdline_parse_u64("0x", &n), "cmdline malformed");
 	CHECK(!cmdline_parse_u64("18446744073709551616", &n), "cmdline overflow");
+	CHECK(cmdline_list_has("exits,mmio", "mmio") && cmdline_list_has("exits,mmio", "exits") &&
+	      cmdline_list_has("mmio", "mmio") && !cmdline_list_has("exits,mmio", "mmi") && !cmdline_list_has("", "mmio") &&
+	      !cmdline_list_has("exitsmmio", "mmio") && cmdline_list_has("a,,mmio", "mmio"),
+	      "cmdline comma-separated lists");
 	return CHECK_DONE();
 }

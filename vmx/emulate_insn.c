@@ -113,6 +113,7 @@ static int translate_cached(const struct x86_linear_ctx *c, uint64_t la, unsigne
 
 static struct x86_dcache dcache;
 static bool dcache_on = true; /* emulate_set_decode_cache */
+bool trace_mmio;              /* emulate_set_trace */
 /* The notify instruction decoded once (decode/notify.h): on a cache miss its two bytes are
  * recognised and this is cached for it, without a decode. */
 static struct x86_insn notify_insn[2]; /* [0] 32-bit mode, [1] 64-bit mode */
@@ -128,8 +129,27 @@ void emulate_init(void)
 	maxphyaddr = (uint8_t)cpuid(0x80000008, 0).eax;
 }
 
+void emulate_set_trace(bool on)
+{
+	trace_mmio = on;
+	if (on) /* every MMIO exit then takes a path that can print it (not the cache's hot path) */
+		emulate_set_decode_cache(false);
+}
+
+/* trace=mmio: one line per MMIO instruction completed at its guest-physical address. */
+static __attribute__((noinline)) void trace_mov(uint64_t rip, const struct x86_insn *in, enum x86_mov_class mov,
+						const struct range_entry *d, uint64_t gpa, uint64_t value)
+{
+	const char *what = mov == X86_MOV_LOAD ? "read" : "write";
+	log_printf("mmio: rip 0x%lx %s %s: %s %u bytes at 0x%lx (%s+0x%lx) %s 0x%lx\n", rip, x86_op_name(in->op),
+		   mov == X86_MOV_STORE_IMM ? "imm" : x86_reg_name(in->reg, in->opsize), what, in->memsize, gpa,
+		   d ? d->name : "no device", d ? gpa - d->base : 0, mov == X86_MOV_LOAD ? "->" : "<-", value);
+}
+
 bool emulate_set_decode_cache(bool on)
 {
+	if (trace_mmio && on)
+		return false; /* tracing keeps it off */
 	bool was = dcache_on;
 	x86_dcache_flush(&dcache); /* off: nothing may hit; on: start clean */
 	dcache_on = on;
@@ -352,6 +372,8 @@ static bool mov_fast_path(struct vcpu *v, const struct x86_insn *in, enum x86_mo
 		else
 			guest_phys_write(gpa, &value, size);
 	}
+	if (__builtin_expect(trace_mmio, 0))
+		trace_mov(rip, in, mov, dev, gpa, value);
 	complete_instruction(v, rip + in->len, mode);
 	emulation_stats.mov_fast++;
 	return true;
@@ -427,6 +449,9 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
 	load_data_regs(r, mode);
 	uint64_t rip = r->rip;
 	rc = x86_emulate(insn, r, &emu_ops, &ctx, 0, &fault);
+	if (__builtin_expect(trace_mmio, 0))
+		log_printf("mmio: rip 0x%lx %s at 0x%lx: emulated%s\n", rip, x86_op_name(insn->op), vmread(VMCS_GUEST_PHYS_ADDR),
+			   rc == X86_EMU_OK ? "" : rc == X86_EMU_FAULT ? ", fault injected" : ", failed");
 	if (finish_emulation(v, rc, &fault, rip)) {
 		emulation_stats.emulated++;
 		vmwrite(VMCS_GUEST_RSP, r->gpr[X86_RSP]);
@@ -457,9 +482,7 @@ static inline __attribute__((always_inline)) bool mov_finish(struct vcpu *v, con
 	} else {
 		/* range_entry_write keeps the low size bytes: a GPR goes as it is */
 		unsigned reg = in->reg;
-		uint64_t value = mov == X86_MOV_STORE_IMM ? in->imm
-			       : reg < 16		  ? v->regs.gpr[reg]
-							  : x86_reg_get(&v->regs, reg, size);
+		uint64_t value = mov == X86_MOV_STORE_IMM ? in->imm : reg < 16 ? v->regs.gpr[reg] : x86_reg_get(&v->regs, reg, size);
 		range_entry_write(d, gpa, size, value);
 	}
 	/* complete_instruction, inline: RIP, the STI/MOV-SS shadow, RF (SDM vol.3A 18.3.1.1) */
@@ -492,6 +515,10 @@ static inline __attribute__((always_inline)) bool mov_hot_path(struct vcpu *v, s
  * a plain MOV completes at once; anything else takes the general path. */
 static inline __attribute__((always_inline)) void emulate_uncached(struct vcpu *v, const uint8_t *code, uint64_t rip)
 {
+	if (__builtin_expect(trace_mmio, 0)) {
+		emulate_general(v, 0); /* prints what it does */
+		return;
+	}
 	struct x86_insn decoded;
 	const struct x86_insn *in = &decoded;
 	if (x86_notify_match(code, X86_NOTIFY_LEN, X86_MODE_64)) {

@@ -28,6 +28,8 @@ void emulate_init(void);
  * (nothing is cached or looked up; the code-page translations still are). Returns the previous
  * setting. */
 bool emulate_set_decode_cache(bool on);
+/* trace=mmio: a log line for every emulated MMIO instruction (keeps the decode cache off). */
+void emulate_set_trace(bool on);
 /* The MMIO lines of the exit statistics: emulations, fast paths, cache hit rates. */
 void emulation_print_stats(void);
 #endif

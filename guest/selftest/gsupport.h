@@ -62,6 +62,7 @@ static inline uint64_t rdtsc_ordered(void)
 
 void run_selftests(const struct guest_info *info);
 void run_mmio_forms(bool decode_cache);
+void run_mmio_demo(void);
 void run_dcache_tests(void);
 void run_pci_tests(const struct guest_info *info);
 void run_virtio_tests(const struct guest_info *info);

@@ -3,6 +3,7 @@
  *   all          every check, then "selftest: N passed, M failed" and exit status 0 / 1
  *   bench        exit round-trip benchmarks ("bench: <name> = <n> cycles")
  *   profile      each benchmarked exit once between Bochs magic breakpoints (tools/profile-exit.sh)
+ *   mmio         one MMIO access of each kind (to watch with the hypervisor's trace=mmio)
  *   triplefault  provoke a triple fault (the hypervisor must report it and stop the guest)
  *   reset-cf9, reset-kbc  reset the machine through port 0xCF9 / the keyboard controller (the
  *                hypervisor must stop the guest instead)
@@ -23,6 +24,10 @@ void guest_main(struct guest_info *info)
 		info->n_hidden);
 	if (!strcmp(info->args, "bench")) {
 		run_benchmarks(info);
+		guest_exit(0);
+	}
+	if (!strcmp(info->args, "mmio")) {
+		run_mmio_demo();
 		guest_exit(0);
 	}
 	if (!strcmp(info->args, "profile")) {

@@ -124,3 +124,19 @@ void run_mmio_forms(bool decode_cache)
 	GCHECK(exits > 4 * forms, "mmio: accesses to the scratch device exit as EPT misconfigurations (%lu)%s", exits, how);
 	hypercall(HC_MMIO_DECODE_CACHE, 1, 0);
 }
+
+/* selftest=mmio: one MMIO access of each kind, for watching trace=mmio: a load, a store, the
+ * notify instruction, a store of an immediate, an ALU instruction (the emulator's general path)
+ * and a write to the local APIC. */
+void run_mmio_demo(void)
+{
+	volatile uint32_t *mmio = (volatile uint32_t *)SCRATCH_MMIO_BASE;
+	uint32_t v = 0x1234;
+	__asm__ volatile("movl %1, (%0)" : : "r"(mmio), "r"(v) : "memory");
+	__asm__ volatile("movl (%1), %0" : "=a"(v) : "r"(mmio) : "memory");
+	__asm__ volatile(".byte 0x89, 0x02" : : "a"(v + 1), "d"(mmio + 1) : "memory");
+	__asm__ volatile("movl $0x5678, 8(%0)" : : "r"(mmio) : "memory");
+	__asm__ volatile("addl $3, 8(%0)" : : "r"(mmio) : "memory", "cc");
+	*(volatile uint32_t *)0xfee000b0ull = 0; /* EOI with nothing in service */
+	gprintf("mmio demo: scratch 0x%x 0x%x 0x%x", mmio[0], mmio[1], mmio[2]);
+}

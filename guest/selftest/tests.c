@@ -50,8 +50,10 @@ static void test_hypercalls(void)
 	GCHECK(b == a + 1, "hypercall exit counter counts itself (%lu -> %lu)", a, b);
 	GCHECK(hypercall(HC_EXIT_COUNT, 9999, 0) == HC_EINVAL, "hypercall exit count bad reason -> EINVAL");
 	long was_on = hypercall(HC_MMIO_DECODE_CACHE, 0, 0), off = hypercall(HC_MMIO_DECODE_CACHE, 1, 0);
-	GCHECK(was_on == 1 && off == 0 && hypercall(HC_MMIO_DECODE_CACHE, 2, 0) == HC_EINVAL,
-	       "hypercall decode cache: off, on (previous settings 1, 0); RBX 2 -> EINVAL");
+	GCHECK((was_on == 1 || (was_on == 0 && hypercall(HC_MMIO_DECODE_CACHE, 1, 0) == 0)) && off == 0 &&
+	       hypercall(HC_MMIO_DECODE_CACHE, 2, 0) == HC_EINVAL,
+	       "hypercall decode cache: off, on (previous settings %ld, %ld; with trace=mmio it stays off); RBX 2 -> EINVAL",
+	       was_on, off);
 	/* A guest cannot forge a hypervisor line: every printed line starts "guest: " (the
 	 * scenario test checks there is exactly one "hv: shutdown" line). */
 	static const char forged[] = "log with a forged line\nhv: shutdown status=0\n";

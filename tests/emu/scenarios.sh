@@ -103,6 +103,15 @@ expect "bochs triple fault guest state dump" "$log" '^hv:   idtr=0x0/0x0|gdtr=.*
 [ "$rc" = 64 ] && pass "bochs triple fault: status 64" || fail "bochs triple fault: status $rc"
 expect "bochs trace=exits logs each exit" "$log" '^exit: VMCALL +rip=0x[0-9a-f]+ qual=0x0'
 refuse "bochs triple fault: no hypervisor exception" "$log" 'CPU exception in the hypervisor'
+bochs_run trace-mmio mb2 "selftest=mmio trace=exits,mmio"
+log=$out/trace-mmio.log
+expect "bochs trace=mmio logs a load with its device and value" "$log" '^mmio: rip 0x[0-9a-f]+ mov eax: read 4 bytes at 0xd0000000 \(scratch-mmio\+0x0\) -> 0x1234'
+expect "bochs trace=mmio logs the notify store" "$log" '^mmio: rip 0x[0-9a-f]+ mov eax: write 4 bytes at 0xd0000004 \(scratch-mmio\+0x4\) <- 0x1235'
+expect "bochs trace=mmio logs an instruction the general path emulates" "$log" '^mmio: rip 0x[0-9a-f]+ add at 0xd0000008: emulated'
+expect "bochs selftest=mmio: the results" "$log" '^guest: mmio demo: scratch 0x1234 0x1235 0x567b'
+expect "bochs trace=mmio logs a local-APIC write" "$log" '^mmio: rip 0x[0-9a-f]+ mov imm: write 4 bytes at 0xfee000b0 \(lapic-guard\+0xb0\) <- 0x0'
+expect "bochs trace=exits,mmio: both traces" "$log" '^exit: EPT misconfiguration +rip=0x[0-9a-f]+'
+[ "$rc" = 0 ] && pass "bochs trace=mmio: status 0" || fail "bochs trace=mmio: status $rc"
 bochs_run reset-cf9 mb2 "selftest=reset-cf9"
 expect "bochs guest reset by port 0xCF9 stopped, the machine not reset" "$out/reset-cf9.log" '^hv: the guest reset the machine \(port 0xCF9\); stopping it'
 [ "$rc" = 70 ] && pass "bochs reset by 0xCF9: status 70" || fail "bochs reset by 0xCF9: status $rc"
