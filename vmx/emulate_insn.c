@@ -113,12 +113,24 @@ static int translate_cached(const struct x86_linear_ctx *c, uint64_t la, unsigne
 
 static struct x86_dcache dcache;
 static bool dcache_on = true; /* emulate_set_decode_cache */
-bool trace_mmio;              /* emulate_set_trace */
+static bool trace_mmio;       /* emulate_set_trace */
 /* The notify instruction decoded once (decode/notify.h): on a cache miss its two bytes are
  * recognised and this is cached for it, without a decode. */
 static struct x86_insn notify_insn[2]; /* [0] 32-bit mode, [1] 64-bit mode */
 
 static uint8_t maxphyaddr;
+
+/* The instruction at code (16 bytes readable): the notify instruction's fixed decoding when its
+ * two bytes are there, else x86_decode's (X86_DEC_*). */
+static inline __attribute__((always_inline)) int decode_bytes(const uint8_t *code, enum x86_mode mode, struct x86_insn *out)
+{
+	if (x86_notify_match(code, X86_NOTIFY_LEN, mode)) {
+		*out = notify_insn[mode == X86_MODE_64];
+		emulation_stats.notify++;
+		return X86_DEC_OK;
+	}
+	return x86_decode(code, X86_MAX_INSN_LEN, mode, out);
+}
 
 void emulate_init(void)
 {
@@ -235,11 +247,11 @@ static void unsupported(struct vcpu *v, const uint8_t *bytes, unsigned n, const 
 
 /* A fast path's instruction is done: RIP moves past it (wrapping outside 64-bit mode), RF is
  * cleared as on completion (SDM vol.3A 18.3.1.1). */
-static void complete_instruction(struct vcpu *v, uint64_t next_rip, enum x86_mode mode)
+static inline __attribute__((always_inline)) void complete_instruction(struct vcpu *v, uint64_t next_rip, enum x86_mode mode)
 {
 	vcpu_set_rip(v, mode == X86_MODE_64 ? next_rip : (uint32_t)next_rip);
 	uint64_t rflags = vmread(VMCS_GUEST_RFLAGS);
-	if (rflags & X86_FL_RF)
+	if (__builtin_expect(rflags & X86_FL_RF, 0))
 		vmwrite(VMCS_GUEST_RFLAGS, rflags & ~X86_FL_RF);
 }
 
@@ -289,19 +301,13 @@ static int cache_in_place(const struct x86_linear_ctx *c, uint64_t la, uint64_t 
 	code_pages[(la >> 12) % CODE_PAGES] = (struct code_page){ code_page_tag(la, key), c->regs->cr3, page->gen,
 								   code - (la & 0xfff), key };
 	struct x86_insn decoded;
-	const struct x86_insn *in = &decoded;
-	if (x86_notify_match(code, X86_NOTIFY_LEN, mode)) {
-		in = &notify_insn[mode == X86_MODE_64];
-		emulation_stats.notify++;
-	} else {
-		int d = x86_decode(code, X86_MAX_INSN_LEN, mode, &decoded);
-		if (d != X86_DEC_OK)
-			return x86_fault_raise(fault, d == X86_DEC_TOO_LONG ? X86_EXC_GP : X86_EXC_UD, d == X86_DEC_TOO_LONG);
-	}
+	int d = decode_bytes(code, mode, &decoded);
+	if (d != X86_DEC_OK)
+		return x86_fault_raise(fault, d == X86_DEC_TOO_LONG ? X86_EXC_GP : X86_EXC_UD, d == X86_DEC_TOO_LONG);
 	if (dcache_on)
-		*out = x86_dcache_insert_in_place(&dcache, la, c->regs->cr3, key, code, in, page->gen);
+		*out = x86_dcache_insert_in_place(&dcache, la, c->regs->cr3, key, code, &decoded, page->gen);
 	else
-		*uncached = *in;
+		*uncached = decoded;
 	return X86_EMU_OK;
 }
 
@@ -485,14 +491,7 @@ static inline __attribute__((always_inline)) bool mov_finish(struct vcpu *v, con
 		uint64_t value = mov == X86_MOV_STORE_IMM ? in->imm : reg < 16 ? v->regs.gpr[reg] : x86_reg_get(&v->regs, reg, size);
 		range_entry_write(d, gpa, size, value);
 	}
-	/* complete_instruction, inline: RIP, the STI/MOV-SS shadow, RF (SDM vol.3A 18.3.1.1) */
-	vmwrite(VMCS_GUEST_RIP, rip + in->len);
-	uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-	if (__builtin_expect(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS), 0))
-		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
-	uint64_t rflags = vmread(VMCS_GUEST_RFLAGS);
-	if (__builtin_expect(rflags & X86_FL_RF, 0))
-		vmwrite(VMCS_GUEST_RFLAGS, rflags & ~X86_FL_RF);
+	complete_instruction(v, rip + in->len, X86_MODE_64);
 	emulation_stats.mov_fast++;
 	return true;
 }
@@ -519,19 +518,15 @@ static inline __attribute__((always_inline)) void emulate_uncached(struct vcpu *
 		emulate_general(v, 0); /* prints what it does */
 		return;
 	}
-	struct x86_insn decoded;
-	const struct x86_insn *in = &decoded;
-	if (x86_notify_match(code, X86_NOTIFY_LEN, X86_MODE_64)) {
-		in = &notify_insn[1];
-		emulation_stats.notify++;
-	} else if (x86_decode(code, X86_MAX_INSN_LEN, X86_MODE_64, &decoded) != X86_DEC_OK) {
+	struct x86_insn in;
+	if (decode_bytes(code, X86_MODE_64, &in) != X86_DEC_OK) {
 		emulate_general(v, 0); /* decodes again and raises #UD or #GP */
 		return;
 	}
-	enum x86_mov_class mov = x86_mov_class(in);
+	enum x86_mov_class mov = x86_mov_class(&in);
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
 	const struct range_entry *d = mov != X86_MOV_OTHER ? mmio_device(0, gpa) : 0;
-	if (!d || !mov_finish(v, in, mov, d, gpa, rip))
+	if (!d || !mov_finish(v, &in, mov, d, gpa, rip))
 		emulate_general(v, 0);
 }
 
@@ -553,10 +548,7 @@ static inline __attribute__((always_inline)) void emulate_miss(struct vcpu *v, u
 		return;
 	}
 	struct x86_dcache_entry *e = x86_dcache_claim(&dcache, rip, cr3);
-	if (x86_notify_match(code, X86_NOTIFY_LEN, X86_MODE_64)) {
-		e->insn = notify_insn[1];
-		emulation_stats.notify++;
-	} else if (x86_decode(code, X86_MAX_INSN_LEN, X86_MODE_64, &e->insn) != X86_DEC_OK) {
+	if (decode_bytes(code, X86_MODE_64, &e->insn) != X86_DEC_OK) {
 		emulate_general(v, 0); /* decodes again and raises #UD or #GP */
 		return;
 	}

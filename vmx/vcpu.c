@@ -32,14 +32,6 @@ void vcpu_skip_instruction(struct vcpu *v)
 	vcpu_set_rip(v, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
 }
 
-void vcpu_set_rip(struct vcpu *v, uint64_t rip)
-{
-	vmwrite(VMCS_GUEST_RIP, rip);
-	uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
-		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
-}
-
 void vcpu_inject_exception(struct vcpu *v, unsigned vector)
 {
 	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "vmx/vmcs_fields.h"
+#include "vmx/vmx_insn.h"
 #include "decode/x86_regs.h"
 
 #define VCPU_REGS_AREA 512 /* vmx/entry.S: exit_stack_top follows at this offset */
@@ -56,8 +57,15 @@ void vcpu_gpr_write(struct vcpu *v, unsigned reg, uint64_t value);
 /* Advances the guest RIP past the exiting instruction (its length from the VMCS; valid for
  * instruction-caused exits, SDM 28.2.5). Also clears STI/MOV-SS blocking as completion would. */
 void vcpu_skip_instruction(struct vcpu *v);
-/* Moves the guest to the next instruction at `rip` (an emulated instruction completed). */
-void vcpu_set_rip(struct vcpu *v, uint64_t rip);
+/* Moves the guest to the next instruction at `rip` (an emulated instruction completed): the
+ * blocking by STI or MOV SS ends with it. Inline: the MMIO hot path uses it. */
+static inline void vcpu_set_rip(struct vcpu *v, uint64_t rip)
+{
+	vmwrite(VMCS_GUEST_RIP, rip);
+	uint64_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	if (__builtin_expect(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS), 0))
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
 /* Flushes the guest's TLB entries, as the CPU's own MOV to CR0/CR4 of a paging bit would: with
  * VPID they survive VM entries (all-context INVVPID; VPID is only enabled with it). */
 void vcpu_flush_tlb(struct vcpu *v);
