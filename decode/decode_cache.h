@@ -22,6 +22,13 @@
 #include "decode/x86_decode.h"
 #include "decode/x86_regs.h"
 
+static inline uint64_t x86_load64(const uint8_t *p)
+{
+	uint64_t v;
+	__builtin_memcpy(&v, p, 8);
+	return v;
+}
+
 #define X86_DCACHE_ENTRIES 64 /* power of two */
 struct x86_dcache_entry {
 	uint64_t la, cr3, key;              /* key (key: x86_fetch_key) */
@@ -30,11 +37,11 @@ struct x86_dcache_entry {
 	uint64_t bytes[2], mask[2];         /* the instruction's bytes (little-endian words) and which count */
 	const void *user;                   /* resolved by the user for this instruction, or NULL */
 	uint64_t user_gen;                  /* the user's generation for it; X86_DCACHE_NO_USER: none */
-	uint64_t mode_key;                  /* key & X86_FETCH_KEY_MODE */
 	struct x86_insn insn;
+	uint16_t mode_key;                  /* key & X86_FETCH_KEY_MODE */
 	uint8_t mov;                        /* enum x86_mov_class of insn */
 	uint8_t valid;
-} __attribute__((aligned(128)));        /* a power of two: the slot's address is a shift */
+} __attribute__((aligned(128)));        /* 128 bytes, a power of two: the slot's address is a shift */
 
 /* user_gen of an entry without a resolved object: a generation no counter reaches, so that a
  * user comparing generations needs no separate NULL test. */
@@ -50,13 +57,6 @@ struct x86_dcache {
  * A register operand of RSP (SP, ESP, SPL) is left to the emulator: a hypervisor keeps the
  * guest's RSP in the VMCS, apart from the GPRs its exit stub saves. */
 enum x86_mov_class { X86_MOV_OTHER, X86_MOV_LOAD, X86_MOV_STORE, X86_MOV_STORE_IMM };
-static inline uint64_t x86_load64(const uint8_t *p)
-{
-	uint64_t v;
-	__builtin_memcpy(&v, p, 8);
-	return v;
-}
-
 static inline enum x86_mov_class x86_mov_class(const struct x86_insn *in)
 {
 	/* MOV (88-8B, A0-A3, C6/C7: never LOCK, at most 8 bytes: the decoder refuses the rest) */
@@ -108,6 +108,8 @@ static inline uint64_t x86_fetch_key_of(const struct x86_regs *r)
 
 /* The bits of a fetch key that the code segment sets (with EFER.LMA: together the code size). */
 #define X86_FETCH_KEY_MODE (X86_EFER_LMA | X86_AR_L | X86_AR_DB)
+_Static_assert(X86_FETCH_KEY_MODE <= 0xffff, "x86_dcache_entry.mode_key is 16 bits");
+_Static_assert(sizeof(struct x86_dcache_entry) == 128, "decode cache entries are 128 bytes");
 
 /* A fetch key of 64-bit mode (EFER.LMA and CS.L). */
 static inline bool x86_fetch_key_is_64(uint64_t key)
@@ -164,7 +166,7 @@ static inline void x86_dcache_fill(struct x86_dcache_entry *e, uint64_t la, uint
 	e->bytes[0] = x86_load64(bytes) & mask[0];
 	e->bytes[1] = x86_load64(bytes + 8) & mask[1];
 	e->mov = (uint8_t)x86_mov_class(&e->insn);
-	e->mode_key = key & X86_FETCH_KEY_MODE;
+	e->mode_key = (uint16_t)(key & X86_FETCH_KEY_MODE);
 	e->user = 0;
 	e->user_gen = X86_DCACHE_NO_USER;
 	e->valid = 1;
