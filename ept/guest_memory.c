@@ -148,9 +148,10 @@ void guest_memory_restore(uint64_t gpa, uint64_t len)
 uint64_t guest_memory_watch(const uint64_t *gpa, unsigned n)
 {
 	bool flush = false;
+	unsigned *was = budget;
 	budget = &tables_watches;
 	uint64_t gen = write_watch_pages(&guest_mem.watch, &guest_mem.ept, gpa, n, &flush);
-	budget = &tables_devices;
+	budget = was;
 	if (flush)
 		guest_memory_flush();
 	return gen;
@@ -158,9 +159,10 @@ uint64_t guest_memory_watch(const uint64_t *gpa, unsigned n)
 
 bool guest_memory_map_above(uint64_t gpa)
 {
+	unsigned *was = budget;
 	budget = &tables_above;
 	int r = ept_map_alias(&guest_mem.ept, PAGE_DOWN(gpa), guest_mem.ones_page_pa, 4096, EPT_R | EPT_X | EPT_MEMTYPE(EPT_MT_WB));
-	budget = &tables_devices;
+	budget = was;
 	if (r == EPT_OK)
 		guest_memory_flush();
 	return r == EPT_OK;
