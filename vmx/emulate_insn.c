@@ -346,6 +346,33 @@ static inline __attribute__((always_inline)) const struct range_entry *mmio_devi
 	return d;
 }
 
+/* A plain MOV (mov: its x86_mov_class) to device d at the exit's gpa, completed: the register
+ * or immediate goes out, or the value comes back into the register; RIP moves on. False for a
+ * misaligned access (the general path splits it). The hot paths pass constant mode and trace. */
+static inline __attribute__((always_inline)) bool mov_finish(struct vcpu *v, const struct x86_insn *in,
+							      enum x86_mov_class mov, const struct range_entry *d,
+							      uint64_t gpa, uint64_t rip, enum x86_mode mode, bool trace)
+{
+	unsigned size = in->memsize;
+	if (gpa & (size - 1))
+		return false;
+	uint64_t value;
+	if (mov == X86_MOV_LOAD) {
+		range_entry_read(d, gpa, size, &value);
+		x86_reg_set(&v->regs, in->reg, in->opsize, value);
+	} else {
+		/* range_entry_write keeps the low size bytes: a GPR goes as it is */
+		unsigned reg = in->reg;
+		value = mov == X86_MOV_STORE_IMM ? in->imm : reg < 16 ? v->regs.gpr[reg] : x86_reg_get(&v->regs, reg, size);
+		range_entry_write(d, gpa, size, value);
+	}
+	if (trace)
+		trace_mov(rip, in, mov, d, gpa, value);
+	complete_instruction(v, rip + in->len, mode);
+	emulation_stats.mov_fast++;
+	return true;
+}
+
 /* A plain MOV between a register or immediate and its one memory operand (the readl/writel of
  * every driver, and the notify instruction; x86_mov_class): the CPU already did segmentation,
  * paging and alignment checks for the access and the exit names its guest-physical address, so
@@ -361,25 +388,19 @@ static bool mov_fast_path(struct vcpu *v, const struct x86_insn *in, enum x86_mo
 		return false; /* split across pages: the general path */
 	/* Straight to the device: a misconfiguration exit is always emulated MMIO, and a violation
 	 * that reaches emulation is a device page mapped read-only (ECAM, the local APIC) or memory
-	 * the guest may not write (no device there: the general access below drops the write). */
-	const struct range_entry *dev = 0;
-	if (!(gpa & (size - 1)))
-		dev = mmio_device(e, gpa);
+	 * the guest may not write (no device there: the access by kind below drops the write). */
+	const struct range_entry *dev = (gpa & (size - 1)) ? 0 : mmio_device(e, gpa);
+	if (dev)
+		return mov_finish(v, in, mov, dev, gpa, rip, mode, trace_mmio);
 	if (mov == X86_MOV_LOAD) {
-		if (dev)
-			range_entry_read(dev, gpa, size, &value);
-		else
-			guest_phys_read(gpa, &value, size);
+		guest_phys_read(gpa, &value, size);
 		x86_reg_set(&v->regs, in->reg, in->opsize, value);
 	} else {
 		value = mov == X86_MOV_STORE_IMM ? in->imm : x86_reg_get(&v->regs, in->reg, size);
-		if (dev)
-			range_entry_write(dev, gpa, size, value);
-		else
-			guest_phys_write(gpa, &value, size);
+		guest_phys_write(gpa, &value, size);
 	}
 	if (__builtin_expect(trace_mmio, 0))
-		trace_mov(rip, in, mov, dev, gpa, value);
+		trace_mov(rip, in, mov, 0, gpa, value);
 	complete_instruction(v, rip + in->len, mode);
 	emulation_stats.mov_fast++;
 	return true;
@@ -471,31 +492,6 @@ static __attribute__((noinline)) void emulate_general(struct vcpu *v, struct x86
  * calls the device directly. Returns false when any of that does not hold (emulate_general then
  * does the full work).
  */
-/* A plain MOV (mov: its x86_mov_class) to device d at the exit's gpa, completed: the register
- * or immediate goes out, or the value comes back into the register; RIP moves on. False for a
- * misaligned access (the general path splits it). */
-static inline __attribute__((always_inline)) bool mov_finish(struct vcpu *v, const struct x86_insn *in,
-							      enum x86_mov_class mov, const struct range_entry *d,
-							      uint64_t gpa, uint64_t rip)
-{
-	unsigned size = in->memsize;
-	if (gpa & (size - 1))
-		return false;
-	if (mov == X86_MOV_LOAD) {
-		uint64_t value;
-		range_entry_read(d, gpa, size, &value);
-		x86_reg_set(&v->regs, in->reg, in->opsize, value);
-	} else {
-		/* range_entry_write keeps the low size bytes: a GPR goes as it is */
-		unsigned reg = in->reg;
-		uint64_t value = mov == X86_MOV_STORE_IMM ? in->imm : reg < 16 ? v->regs.gpr[reg] : x86_reg_get(&v->regs, reg, size);
-		range_entry_write(d, gpa, size, value);
-	}
-	complete_instruction(v, rip + in->len, X86_MODE_64);
-	emulation_stats.mov_fast++;
-	return true;
-}
-
 static inline __attribute__((always_inline)) bool mov_hot_path(struct vcpu *v, struct x86_dcache_entry *e, uint64_t rip)
 {
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
@@ -507,7 +503,7 @@ static inline __attribute__((always_inline)) bool mov_hot_path(struct vcpu *v, s
 		if (!d)
 			return false;
 	}
-	return mov_finish(v, &e->insn, (enum x86_mov_class)e->mov, d, gpa, rip);
+	return mov_finish(v, &e->insn, (enum x86_mov_class)e->mov, d, gpa, rip, X86_MODE_64, false);
 }
 
 /* The decode cache off (emulate_set_decode_cache): the bytes at code are decoded every time and
@@ -526,7 +522,7 @@ static inline __attribute__((always_inline)) void emulate_uncached(struct vcpu *
 	enum x86_mov_class mov = x86_mov_class(&in);
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
 	const struct range_entry *d = mov != X86_MOV_OTHER ? mmio_device(0, gpa) : 0;
-	if (!d || !mov_finish(v, &in, mov, d, gpa, rip))
+	if (!d || !mov_finish(v, &in, mov, d, gpa, rip, X86_MODE_64, false))
 		emulate_general(v, 0);
 }
 
