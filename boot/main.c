@@ -125,9 +125,9 @@ void boot_main(uint32_t magic, uint64_t info_pa)
 	cmdline_get(cl, "pci.hide", hide, sizeof hide);
 	uint64_t rsdp = vpci_init(hide, boot_info.acpi_rsdp);
 	testdev_glue_init();
-	/* virtio.poll=N: busy virtio queues are polled until N polls find nothing (default 8; 0 off).
-	 * Off with the watchdog, which needs the VMX-preemption timer for itself. */
-	uint64_t virtio_poll = 8;
+	/* virtio.poll=N: busy virtio queues are polled until N poll-timer ticks find nothing (default
+	 * 2; 0 off). Off with the watchdog, which needs the VMX-preemption timer for itself. */
+	uint64_t virtio_poll = 2;
 	if (cmdline_get(cl, "virtio.poll", opt, sizeof opt) && !cmdline_parse_u64(opt, &virtio_poll))
 		log_printf("hv: ignoring virtio.poll=%s (want a number of polls)\n", opt);
 	if (watchdog || !exit_poll_possible() || virtio_poll > 1000)

@@ -204,7 +204,7 @@ static void serve(struct virtio_device *d, unsigned q)
 	}
 }
 
-bool virtio_pci_poll(struct virtio_device *d)
+bool virtio_pci_poll(struct virtio_device *d, unsigned idle_cost)
 {
 	bool polling = false;
 	for (unsigned q = 0; q < d->num_queues; q++) {
@@ -217,9 +217,12 @@ bool virtio_pci_poll(struct virtio_device *d)
 		}
 		if (serve_once(d, q)) {
 			vq->idle_polls = d->poll_budget;
-		} else if (--vq->idle_polls == 0) {
+		} else if (idle_cost < vq->idle_polls) {
+			vq->idle_polls -= idle_cost;
+		} else {
 			/* Idle: notifications back on, then a last look, so that a buffer the driver
 			 * added before it saw them on is not left waiting (§2.7.10). */
+			vq->idle_polls = 0;
 			vq_set_notify(&vq->vq, true);
 			serve(d, q);
 		}

@@ -104,8 +104,8 @@ struct virtio_device {
 	/* Optional: told when the device sets DEVICE_NEEDS_RESET (the hypervisor logs it). */
 	void (*on_needs_reset)(struct virtio_device *d);
 	/* Polling (set by the user after init; 0: never poll): a queue that had work when notified
-	 * stops asking for notifications and is polled instead, until this many polls in a row
-	 * find nothing. */
+	 * stops asking for notifications and is polled instead, until polls that find nothing have
+	 * used up this budget (each costs its idle_cost, virtio_pci_poll). */
 	unsigned poll_budget;
 	/* Optional: told when a queue starts polling (the user must then call virtio_pci_poll). */
 	void (*on_polling)(struct virtio_device *d);
@@ -132,12 +132,13 @@ bool virtio_queue_ready(const struct virtio_device *d, unsigned q);
  * Polling while busy (virtio 1.2 §2.7.10, available buffer notification suppression): a bulk
  * transfer should cost no notifications. When a notification finds work, the queue turns
  * notifications off and the user polls it instead: virtio_pci_poll serves every polling queue
- * (the device's notify handler) and returns true while one is still polling. After poll_budget
- * polls in a row without work, notifications come back on, followed by one more look (a buffer
- * added in between is served, and the queue goes on polling). The user must poll often enough
- * for a driver that waits without exiting (minihv: after every VM exit and on a timer).
+ * (the device's notify handler) and returns true while one is still polling. Each poll that
+ * finds no work takes idle_cost from the queue's budget (poll_budget, restored by work); when it
+ * is used up, notifications come back on, followed by one more look (a buffer added in between
+ * is served, and the queue goes on polling). The user must poll often enough for a driver that
+ * waits without exiting (minihv: after every VM exit and on a timer; a timer poll costs more).
  */
-bool virtio_pci_poll(struct virtio_device *d);
+bool virtio_pci_poll(struct virtio_device *d, unsigned idle_cost);
 /* Notifications received, all queues. */
 uint64_t virtio_pci_kicks(const struct virtio_device *d);
 bool virtio_feature_negotiated(const struct virtio_device *d, uint64_t feature);

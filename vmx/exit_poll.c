@@ -4,10 +4,10 @@
 #include "vmx/vmx_caps.h"
 
 bool exit_polling;
-static bool (*poll_fn)(void);
+static bool (*poll_fn)(bool tick);
 static bool timer_on;
 
-void exit_poll_init(bool (*poll)(void))
+void exit_poll_init(bool (*poll)(bool tick))
 {
 	poll_fn = poll;
 }
@@ -37,6 +37,6 @@ static void set_timer(struct vcpu *v, bool on)
 
 void exit_poll_run(struct vcpu *v)
 {
-	exit_polling = poll_fn();
+	exit_polling = poll_fn(v->exit_reason == EXIT_PREEMPTION_TIMER);
 	set_timer(v, exit_polling);
 }

@@ -15,8 +15,9 @@
 
 extern bool exit_polling; /* read on every exit */
 
-/* Sets the poll function: it returns true while it wants to go on polling. */
-void exit_poll_init(bool (*poll)(void));
+/* Sets the poll function: it returns true while it wants to go on polling; tick is true on the
+ * timer's exit (the guest ran EXIT_POLL_TICKS without exiting). */
+void exit_poll_init(bool (*poll)(bool tick));
 /* True when this CPU has the timer polling needs. */
 bool exit_poll_possible(void);
 /* A device started polling (called from an exit handler): polling is on from this exit on. */

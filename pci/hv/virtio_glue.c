@@ -158,19 +158,24 @@ static void start_polling(struct virtio_device *d)
 	exit_poll_request();
 }
 
-static bool poll_devices(void)
+/* An idle poll on the preemption timer (the guest ran a poll interval without exiting) costs a
+ * whole tick; one after another exit costs 1/POLL_EXITS_PER_TICK of it (so polling also ends
+ * for a guest that keeps exiting for other reasons). */
+#define POLL_EXITS_PER_TICK 32
+
+static bool poll_devices(bool tick)
 {
 	bool again = false;
 	polls++;
 	for (unsigned i = 0; i < n_devices; i++)
-		again |= virtio_pci_poll(devices[i]);
+		again |= virtio_pci_poll(devices[i], tick ? POLL_EXITS_PER_TICK : 1);
 	return again;
 }
 
 static void add(struct virtio_device *d, struct vdev_bars *b)
 {
 	d->on_needs_reset = needs_reset;
-	d->poll_budget = poll_budget;
+	d->poll_budget = poll_budget * POLL_EXITS_PER_TICK;
 	d->on_polling = start_polling;
 	devices[n_devices++] = d;
 	vdev_bars_init(b, d->name);
@@ -187,8 +192,8 @@ void virtio_glue_init(const struct boot_info *bi, unsigned poll)
 	poll_budget = poll;
 	if (poll) {
 		exit_poll_init(poll_devices);
-		log_printf("hv: virtio: busy queues are polled after every exit and every %u TSC ticks, until %u polls find "
-			   "nothing (virtio.poll=)\n", EXIT_POLL_TICKS, poll);
+		log_printf("hv: virtio: busy queues are polled after every exit and every %u TSC ticks without one, until %u "
+			   "such ticks (or %u exits) find nothing (virtio.poll=)\n", EXIT_POLL_TICKS, poll, poll * POLL_EXITS_PER_TICK);
 	}
 	have_rdrand = cpuid(1, 0).ecx & (1u << 30);
 	xorshift_state = rdtsc() | 1;

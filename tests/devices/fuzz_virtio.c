@@ -135,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		default:
 			if (v & 1)
-				virtio_pci_poll(D);
+				virtio_pci_poll(D, 1 + (unsigned)(v >> 8) % 4);
 			else
 				bring_up();
 			break;

@@ -162,16 +162,16 @@ int main(void)
 	wr(VIRTIO_PCI_NOTIFY, 2, 0);
 	bool busy = get16(USED + 2) == 1 && get16(USED) == VIRTQ_USED_F_NO_NOTIFY;
 	post(1, 16); /* the driver sees NO_NOTIFY: no notification */
-	bool polled = virtio_pci_poll(D) && get16(USED + 2) == 2;
-	bool idle = virtio_pci_poll(D) && virtio_pci_poll(D) && !virtio_pci_poll(D) && get16(USED) == 0 && !virtio_pci_poll(D);
+	bool polled = virtio_pci_poll(D, 1) && get16(USED + 2) == 2;
+	bool idle = virtio_pci_poll(D, 1) && virtio_pci_poll(D, 1) && !virtio_pci_poll(D, 1) && get16(USED) == 0 && !virtio_pci_poll(D, 1);
 	CHECK(busy && polled && idle && virtio_pci_kicks(D) == kicks0 + 1 && rng.requests == served0 + 2,
 	      "polling: a busy queue sets NO_NOTIFY, a poll serves a buffer added without a notification, 3 idle polls "
 	      "clear NO_NOTIFY (%d%d%d)", busy, polled, idle);
 	post(2, 16);
 	wr(VIRTIO_PCI_NOTIFY, 2, 0);
-	bool again = get16(USED + 2) == 3 && get16(USED) == VIRTQ_USED_F_NO_NOTIFY && virtio_pci_poll(D);
+	bool again = get16(USED + 2) == 3 && get16(USED) == VIRTQ_USED_F_NO_NOTIFY && virtio_pci_poll(D, 1);
 	bring_up(1ull << 32); /* a reset ends polling */
-	CHECK(again && !virtio_pci_poll(D), "polling: a later notification polls again; a device reset ends it");
+	CHECK(again && !virtio_pci_poll(D, 1), "polling: a later notification polls again; a device reset ends it");
 
 	bring_up((1ull << 32) | VIRTIO_F_EVENT_IDX);
 	D->poll_budget = 2;
@@ -182,11 +182,22 @@ int main(void)
 	uint16_t event = get16(USED + 4 + 8 * 16);
 	post(1, 16);
 	bool suppressed = !vq_need_event(event, 2, 1);
-	bool served = virtio_pci_poll(D) && get16(USED + 2) == 2;
-	bool rearmed = virtio_pci_poll(D) && !virtio_pci_poll(D) && get16(USED + 4 + 8 * 16) == 2 && get16(USED) == 0;
+	bool served = virtio_pci_poll(D, 1) && get16(USED + 2) == 2;
+	bool rearmed = virtio_pci_poll(D, 1) && !virtio_pci_poll(D, 1) && get16(USED + 4 + 8 * 16) == 2 && get16(USED) == 0;
 	CHECK(suppressed && served && rearmed,
 	      "polling with EVENT_IDX: avail_event 0x%x suppresses the next notification, the poll serves it, idle polls "
 	      "re-arm avail_event (%d%d%d)", event, suppressed, served, rearmed);
+	/* idle polls can cost more than one: a budget of 4 ends after two polls of cost 2 (or one of 5) */
+	bring_up(1ull << 32);
+	put16(USED, 0);
+	D->poll_budget = 4;
+	post(0, 16);
+	wr(VIRTIO_PCI_NOTIFY, 2, 0);
+	bool costs = virtio_pci_poll(D, 2) && !virtio_pci_poll(D, 2) && get16(USED) == 0;
+	post(1, 16);
+	wr(VIRTIO_PCI_NOTIFY, 2, 0);
+	costs = costs && get16(USED) == VIRTQ_USED_F_NO_NOTIFY && !virtio_pci_poll(D, 5) && get16(USED) == 0;
+	CHECK(costs, "polling: each idle poll takes its cost from the budget");
 	D->poll_budget = 0;
 
 	/* A driver gone wild: random BAR and config-space writes of every size, random ring
