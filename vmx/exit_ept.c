@@ -44,13 +44,13 @@ void exit_ept_violation(struct vcpu *v)
 			emulate_current_instruction(v);
 		return;
 	}
+	if (q & EPT_QUAL_NMI_UNBLOCKED) /* SDM 28.2.3: re-block NMIs that IRET unblocked */
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
 	if (!guest_memory_is_hidden(gpa) && gpa < guest_mem.top) {
 		if (guest_memory_written(gpa, 1)) {
 			/* A page the hypervisor's caches watch (ept/write_watch.h): the watch ended and
 			 * write permission is back, so the write is simply retried (an event being
 			 * delivered is delivered again). */
-			if (q & EPT_QUAL_NMI_UNBLOCKED)
-				vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
 			redeliver_interrupted_event();
 			return;
 		}
@@ -59,8 +59,6 @@ void exit_ept_violation(struct vcpu *v)
 		vcpu_stop(v, STOP_UNHANDLED_EXIT);
 		return;
 	}
-	if (q & EPT_QUAL_NMI_UNBLOCKED) /* SDM 28.2.3: re-block NMIs that IRET unblocked */
-		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
 	if (gpa >= guest_mem.top) {
 		/* Not present (above the map): from now on it reads as ones, like hidden memory. With
 		 * the EPT table budget used up (a guest touching thousands of regions there), the
