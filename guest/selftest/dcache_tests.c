@@ -1,8 +1,9 @@
 /* The hypervisor's MMIO decode cache from the guest's side: a cached instruction must never be
  * emulated after the guest changed it — by remapping its code page (the page-table write is seen
  * through a write watch: one EPT violation; a write by the hypervisor's own emulation is seen
- * without one) or by rewriting its bytes in place — and MOVs with RSP as the register operand
- * must use the guest's real stack pointer. */
+ * without one) or by rewriting its bytes in place; a page-table page the guest keeps writing
+ * stops being watched, results staying right; and MOVs with RSP as the register operand must
+ * use the guest's real stack pointer. */
 #include "guest/selftest/gsupport.h"
 #include "devices/io_spaces.h"
 #include "vmx/vmcs_fields.h"
