@@ -9,16 +9,8 @@ void x86_dcache_init(struct x86_dcache *c)
 
 void x86_dcache_flush(struct x86_dcache *c)
 {
-	for (unsigned i = 0; i < X86_DCACHE_ENTRIES; i++) {
-		c->entry[i].valid = 0;
-		c->entry[i].code = 0;
-	}
-}
-
-static void invalidate(struct x86_dcache_entry *e)
-{
-	e->valid = 0;
-	e->code = 0;
+	for (unsigned i = 0; i < X86_DCACHE_ENTRIES; i++)
+		x86_dcache_invalidate(&c->entry[i]);
 }
 
 const struct x86_dcache_entry *x86_dcache_find(struct x86_dcache *c, uint64_t la, uint64_t cr3, uint64_t key)
@@ -47,7 +39,7 @@ bool x86_dcache_match(struct x86_dcache *c, const struct x86_dcache_entry *e, co
 		return true;
 	}
 	c->misses++;
-	invalidate((struct x86_dcache_entry *)e);
+	x86_dcache_invalidate((struct x86_dcache_entry *)e);
 	return false;
 }
 

@@ -142,11 +142,17 @@ struct x86_dcache_entry *x86_dcache_insert_in_place(struct x86_dcache *c, uint64
 /* The same without copying a decoded instruction: x86_dcache_claim invalidates the slot of the
  * key and returns it, the caller decodes into its insn, and x86_dcache_commit_in_place makes it
  * an in-place entry (the same la and cr3). A claimed entry that is not committed stays invalid. */
+/* An entry no lookup finds (code NULL also ends in-place hits). */
+static inline void x86_dcache_invalidate(struct x86_dcache_entry *e)
+{
+	e->valid = 0;
+	e->code = 0;
+}
+
 static inline struct x86_dcache_entry *x86_dcache_claim(struct x86_dcache *c, uint64_t la, uint64_t cr3)
 {
 	struct x86_dcache_entry *e = &c->entry[x86_dcache_slot(la, cr3)];
-	e->valid = 0;
-	e->code = 0;
+	x86_dcache_invalidate(e);
 	return e;
 }
 
